@@ -1,0 +1,215 @@
+"""Write parsed documents to DuckDB schema `raw`: in Arrow batches, idempotently, keyed on the document."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from loaders import __version__
+from loaders.models import ParsedDocument
+
+# Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
+SCHEMA_VERSION = 1
+
+DECIMAL = pa.decimal128(38, 12)
+
+# Column order and Arrow types of each raw table; the DDL is generated from these.
+TABLES: dict[str, dict[str, pa.DataType]] = {
+    "documents": {
+        "document_sha256": pa.string(),
+        "document_path": pa.string(),
+        "document_format": pa.string(),
+        "metadata_sha256": pa.string(),
+        "company_id": pa.string(),
+        "company_name": pa.string(),
+        "fiscal_year": pa.int32(),
+        "language": pa.string(),
+        "boundary_code": pa.string(),
+        "boundary_description": pa.string(),
+        "source_title": pa.string(),
+        "source_publisher": pa.string(),
+        "source_published": pa.string(),
+        "line_count": pa.int32(),
+        "candidate_line_count": pa.int32(),
+        "value_count": pa.int32(),
+        "reject_count": pa.int32(),
+        "loader_version": pa.string(),
+        "loaded_at": pa.timestamp("us", tz="UTC"),
+    },
+    "report_tables": {
+        "document_sha256": pa.string(),
+        "table_index": pa.int32(),
+        "heading": pa.string(),
+        "section_heading": pa.string(),
+        "scope_statement": pa.string(),
+        "first_line": pa.int32(),
+        "last_line": pa.int32(),
+        "is_kpi_table": pa.bool_(),
+        "skip_reason": pa.string(),
+    },
+    "reported_values": {
+        "document_sha256": pa.string(),
+        "table_index": pa.int32(),
+        "line_number": pa.int32(),
+        "column_number": pa.int32(),
+        "fiscal_year": pa.int32(),
+        "label_as_printed": pa.string(),
+        "label_key": pa.string(),
+        "value_as_printed": pa.string(),
+        "value_number": DECIMAL,
+        "decimals_printed": pa.int32(),
+        "unit_as_printed": pa.string(),
+        "line_text": pa.string(),
+    },
+    "footnotes": {
+        "document_sha256": pa.string(),
+        "table_index": pa.int32(),
+        "footnote_number": pa.int32(),
+        "line_number": pa.int32(),
+        "footnote_text": pa.string(),
+    },
+    "rejected_lines": {
+        "document_sha256": pa.string(),
+        "table_index": pa.int32(),
+        "line_number": pa.int32(),
+        "line_text": pa.string(),
+        "reason_code": pa.string(),
+        "reason": pa.string(),
+    },
+    "boundary_overrides": {
+        "document_sha256": pa.string(),
+        "metric_code": pa.string(),
+        "boundary_code": pa.string(),
+        "basis": pa.string(),
+    },
+}
+
+_NULLABLE = {
+    ("report_tables", "heading"),
+    ("report_tables", "section_heading"),
+    ("report_tables", "scope_statement"),
+    ("report_tables", "skip_reason"),
+    ("rejected_lines", "table_index"),
+}
+
+_SQL_TYPES = {
+    pa.string(): "varchar",
+    pa.int32(): "integer",
+    pa.bool_(): "boolean",
+    DECIMAL: "decimal(38, 12)",
+    pa.timestamp("us", tz="UTC"): "timestamp with time zone",
+}
+
+
+def _ddl(table: str, columns: dict[str, pa.DataType]) -> str:
+    body = ",\n    ".join(
+        f"{name} {_SQL_TYPES[dtype]}{'' if (table, name) in _NULLABLE else ' not null'}"
+        for name, dtype in columns.items()
+    )
+    return f"create table raw.{table} (\n    {body}\n)"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    """Create the raw tables; rebuild them when their shape changed. Returns True if it (re)created them."""
+    con.execute("create schema if not exists raw")
+    con.execute("create table if not exists raw.loader_schema (version integer not null)")
+    current = con.execute("select max(version) from raw.loader_schema").fetchone()[0]
+    if current == SCHEMA_VERSION:
+        return False
+    for table, columns in TABLES.items():
+        con.execute(f"drop table if exists raw.{table}")
+        con.execute(_ddl(table, columns))
+    con.execute("delete from raw.loader_schema")
+    con.execute("insert into raw.loader_schema values (?)", [SCHEMA_VERSION])
+    return True
+
+
+def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, list[dict]]:
+    meta, found = document.metadata, document.extraction
+    key = {"document_sha256": document.sha256}
+    return {
+        "documents": [
+            {
+                **key,
+                "document_path": document.path,
+                "document_format": found.document_format,
+                "metadata_sha256": document.metadata_sha256,
+                "company_id": meta.company_id,
+                "company_name": meta.company_name,
+                "fiscal_year": meta.fiscal_year,
+                "language": meta.language,
+                "boundary_code": meta.boundary_code,
+                "boundary_description": meta.boundary_description,
+                "source_title": meta.source.title,
+                "source_publisher": meta.source.publisher,
+                "source_published": meta.source.published,
+                "line_count": found.line_count,
+                "candidate_line_count": found.candidate_line_count,
+                "value_count": len(found.values),
+                "reject_count": len(found.rejects),
+                "loader_version": __version__,
+                "loaded_at": loaded_at,
+            }
+        ],
+        "report_tables": [{**key, **dataclasses.asdict(table)} for table in found.tables],
+        "reported_values": [{**key, **dataclasses.asdict(value)} for value in found.values],
+        "footnotes": [
+            {
+                **key,
+                "table_index": note.table_index,
+                "footnote_number": note.number,
+                "line_number": note.line_number,
+                "footnote_text": note.text,
+            }
+            for note in found.footnotes
+        ],
+        "rejected_lines": [{**key, **dataclasses.asdict(reject)} for reject in found.rejects],
+        "boundary_overrides": [{**key, **dataclasses.asdict(override)} for override in meta.boundary_overrides],
+    }
+
+
+def _arrow(table: str, rows: Iterable[dict]) -> pa.Table:
+    schema = pa.schema(list(TABLES[table].items()))
+    return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def write_documents(warehouse: Path, documents: Sequence[ParsedDocument], prune: bool = False) -> None:
+    """Replace these documents' rows (matched by path or content hash) in one transaction.
+
+    With `prune`, documents not in `documents` are removed too, so `raw` mirrors the folder loaded.
+    """
+    loaded_at = datetime.now(UTC)
+    batches: dict[str, list[dict]] = {table: [] for table in TABLES}
+    for document in documents:
+        for table, rows in _rows(document, loaded_at).items():
+            batches[table].extend(rows)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(warehouse)) as con:
+        ensure_schema(con)
+        con.execute("begin transaction")
+        try:
+            incoming = _arrow("documents", batches["documents"])
+            con.register("incoming_documents", incoming)
+            replaced = (
+                "select document_sha256 from raw.documents"
+                if prune
+                else """select document_sha256 from raw.documents
+                   where document_path in (select document_path from incoming_documents)
+                      or document_sha256 in (select document_sha256 from incoming_documents)"""
+            )
+            # Children first: the subquery reads raw.documents, which goes last.
+            for table in reversed(list(TABLES)):
+                con.execute(f"delete from raw.{table} where document_sha256 in ({replaced})")
+            for table, rows in batches.items():
+                con.register("batch", _arrow(table, rows))
+                con.execute(f"insert into raw.{table} by name select * from batch")
+                con.unregister("batch")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise

@@ -1,0 +1,122 @@
+"""`python -m loaders load` as a user runs it: messages, exit codes, idempotent writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from .helpers import ROOT, copy_report
+
+RAW_TABLES = ["documents", "report_tables", "reported_values", "footnotes", "rejected_lines", "boundary_overrides"]
+
+
+def load(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", "load", *map(str, args), "--units", str(ROOT / "seeds/unit_conversions.csv")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every raw row, in a stable order, without the load timestamp."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = {}
+        for table in RAW_TABLES:
+            columns = [c for (c, *_) in con.execute(f"describe raw.{table}").fetchall() if c != "loaded_at"]
+            tables[table] = con.execute(f"select {', '.join(columns)} from raw.{table} order by all").fetchall()
+        return tables
+
+
+def test_loads_the_bundled_report(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    result = load("reports", "--warehouse", warehouse)
+    assert result.returncode == 0, result.stderr
+    assert "reports/xiaomi-2019-esg-report.zh-Hant.txt: 2 KPI tables, 18 candidate lines -> 18 values, 0 rejects" in (
+        result.stdout
+    )
+    rows = snapshot(warehouse)
+    assert len(rows["documents"]) == 1 and len(rows["reported_values"]) == 18 and rows["rejected_lines"] == []
+    assert len(rows["footnotes"]) == 10
+
+
+def test_loading_twice_leaves_the_same_rows(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    assert load("reports", "--warehouse", warehouse).returncode == 0
+    first = snapshot(warehouse)
+    assert load("reports", "--warehouse", warehouse).returncode == 0
+    assert snapshot(warehouse) == first
+
+
+def test_an_edited_document_replaces_its_earlier_load(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    report = copy_report(tmp_path / "in")
+    assert load(report, "--warehouse", warehouse).returncode == 0
+    copy_report(tmp_path / "in", {1004: "直接溫室氣體排放總量(範圍一)(噸)\t284.42"})
+    assert load(report, "--warehouse", warehouse).returncode == 0
+    rows = snapshot(warehouse)
+    assert len(rows["documents"]) == 1
+    assert len(rows["reported_values"]) == 18
+    assert any(row[7] == "284.42" for row in rows["reported_values"])
+
+
+def test_prune_removes_documents_no_longer_in_the_folder(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    elsewhere = copy_report(tmp_path / "elsewhere")
+    elsewhere.write_text(elsewhere.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # other content
+    assert load(elsewhere, "--warehouse", warehouse).returncode == 0
+    assert load("reports", "--warehouse", warehouse, "--prune").returncode == 0
+    assert [row[1] for row in snapshot(warehouse)["documents"]] == ["reports/xiaomi-2019-esg-report.zh-Hant.txt"]
+
+
+def test_a_garbled_line_is_reported_with_file_and_line_and_kept(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    report = copy_report(tmp_path / "in", {1005: "間接溫室氣體排放總量(範圍二)(噸)\t22,49B.84"})
+    result = load(report, "--warehouse", warehouse)
+    assert result.returncode == 0
+    assert f"{report}:1005: rejected (malformed_number): malformed number '22,49B.84'" in result.stderr
+    assert "Traceback" not in result.stderr
+    rows = snapshot(warehouse)
+    assert len(rows["reported_values"]) == 17
+    assert [(r[2], r[4]) for r in rows["rejected_lines"]] == [(1005, "malformed_number")]
+
+
+def test_a_document_without_metadata_fails_without_a_traceback_and_writes_nothing(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    report = copy_report(tmp_path / "in")
+    report.with_name(report.name + ".yml").unlink()
+    result = load(report, "--warehouse", warehouse)
+    assert result.returncode == 1
+    assert f"{report}: no metadata file: expected {report.name}.yml beside it" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not warehouse.exists()
+
+
+def test_bad_metadata_names_file_and_field(tmp_path):
+    report = copy_report(tmp_path / "in")
+    sidecar = report.with_name(report.name + ".yml")
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("fiscal_year: 2019", "fiscal_year: FY19"))
+    result = load(report, "--warehouse", tmp_path / "w.duckdb")
+    assert result.returncode == 1
+    assert f"{sidecar}: field 'fiscal_year' must be a year such as 2019, got 'FY19'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    result = load(tmp_path / "nowhere", "--warehouse", tmp_path / "w.duckdb")
+    assert result.returncode == 1
+    assert "nowhere: no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_same_document_twice_in_one_load_is_an_error(tmp_path):
+    copy_report(tmp_path / "a")
+    copy_report(tmp_path / "b")
+    result = load(tmp_path, "--warehouse", tmp_path / "w.duckdb")
+    assert result.returncode == 1
+    assert "same content as" in result.stderr

@@ -1,0 +1,110 @@
+from decimal import Decimal
+
+import pytest
+
+from loaders.errors import DocumentError
+from loaders.pipeline import read_document
+from loaders.text_report import parse_layout, validate
+
+from .helpers import REPORT, copy_report, line_of
+
+
+def read(text: str, units: frozenset[str]):
+    layout = parse_layout(text)
+    values, rejects = validate(layout, 2019, units)
+    return layout, values, rejects
+
+
+def test_finds_both_environmental_kpi_tables_with_headings_and_scope(report_text, known_units):
+    layout, _, _ = read(report_text, known_units)
+    kpi = [table for table in layout.tables if table.is_kpi_table]
+    assert [table.heading for table in kpi] == ["1. 排放物", "2. 能源及資源消耗"]
+    assert {table.section_heading for table in kpi} == {"環境關鍵績效指標表"}
+    assert all("中國境內主要辦公區域和小米之家直營店" in table.scope_statement for table in kpi)
+
+
+def test_tab_separated_lists_without_numbers_are_recorded_as_skipped_tables(report_text, known_units):
+    layout, _, _ = read(report_text, known_units)
+    skipped = [table for table in layout.tables if not table.is_kpi_table]
+    # The stakeholder table (split in two by a page header at line 166) and the awards table.
+    assert [(table.first_line, table.last_line) for table in skipped] == [(162, 163), (166, 174), (248, 257)]
+    assert all(table.skip_reason == "no row reads label<TAB>number: not a KPI table" for table in skipped)
+
+
+def test_every_row_becomes_a_value_traceable_to_its_line(report_text, known_units):
+    layout, values, rejects = read(report_text, known_units)
+    assert rejects == []
+    assert len(values) == len(layout.candidates) == 18
+    assert [v.line_number for v in values] == [*range(1003, 1012), *range(1024, 1033)]
+    for value in values:
+        assert line_of(report_text, value.line_number) == f"{value.label_as_printed}\t{value.value_as_printed}"
+        assert value.value_number == Decimal(value.value_as_printed.replace(",", ""))
+        assert value.label_as_printed.endswith(f"({value.unit_as_printed})")
+
+
+def test_values_keep_printed_decimals_and_units(report_text, known_units):
+    _, values, _ = read(report_text, known_units)
+    by_line = {v.line_number: v for v in values}
+    assert (by_line[1004].value_number, by_line[1004].decimals_printed, by_line[1004].unit_as_printed) == (
+        Decimal("283.42"),
+        2,
+        "噸",
+    )
+    assert (by_line[1009].value_as_printed, by_line[1009].decimals_printed, by_line[1009].unit_as_printed) == (
+        "0.000066",
+        6,
+        "噸/人",
+    )
+    assert (by_line[1008].value_number, by_line[1008].decimals_printed) == (Decimal("1.00"), 2)
+    assert by_line[1032].unit_as_printed == "噸/百萬元"
+
+
+def test_numbered_notes_attach_to_their_table_and_stop_at_the_next_section(report_text, known_units):
+    layout, _, _ = read(report_text, known_units)
+    kpi = {table.heading: table.table_index for table in layout.tables if table.is_kpi_table}
+    notes = {(n.table_index, n.number): n for n in layout.footnotes}
+    assert sorted(number for (table, number) in notes if table == kpi["1. 排放物"]) == [1, 2, 3, 4, 5, 6]
+    assert sorted(number for (table, number) in notes if table == kpi["2. 能源及資源消耗"]) == [1, 2, 3, 4]
+    assert notes[(kpi["2. 能源及資源消耗"], 4)].line_number == 1039
+    assert notes[(kpi["2. 能源及資源消耗"], 4)].text.startswith("產品包裝材料使用總量")
+    assert all(line_of(report_text, n.line_number).startswith(f"{n.number}. ") for n in layout.footnotes)
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "reason_code", "reason"),
+    [
+        (1004, "直接溫室氣體排放總量(範圍一)(噸)\t28#3.42", "malformed_number", "malformed number '28#3.42'"),
+        (1003, "溫室氣體排放總量(範圍一及範圍二)(噸) 22,782.26", "no_tab_separator", "no tab"),
+        (1011, "人均無害廢棄物產生量(噸/人)", "no_tab_separator", "no tab"),
+        (1010, "無害廢棄物總量(公擔)\t1,457.94", "unknown_unit", "unknown unit '公擔'"),
+        (1029, "用水總量\t144,803.29", "missing_unit", "no unit in label"),
+        (1005, "直接溫室氣體排放總量(範圍一)(噸)\t283.42", "duplicate_label", "first at line 1004"),
+        (1025, "直接能源消耗總量(兆瓦時)\t1,449.47\t1,300.00", "wrong_cell_count", "found 3"),
+        (1026, "\t32,833.11", "empty_label", "empty"),
+    ],
+)
+def test_a_bad_line_is_rejected_with_its_reason_and_nothing_else_is_lost(
+    tmp_path, known_units, line, text, reason_code, reason
+):
+    document = read_document(copy_report(tmp_path, {line: text}), known_units)
+    found = document.extraction
+    assert [(r.line_number, r.reason_code) for r in found.rejects] == [(line, reason_code)]
+    assert reason in found.rejects[0].reason
+    assert found.rejects[0].line_text == text
+    assert len(found.values) == 17
+    assert line not in {v.line_number for v in found.values}
+    assert found.candidate_line_count == 18
+
+
+def test_windows_line_endings_read_the_same(tmp_path, report_text, known_units):
+    crlf = copy_report(tmp_path)
+    crlf.write_bytes(report_text.replace("\n", "\r\n").encode("utf-8"))
+    original = read_document(REPORT, known_units).extraction.values
+    assert read_document(crlf, known_units).extraction.values == original
+
+
+def test_a_document_without_kpi_tables_is_an_error_naming_it(tmp_path, known_units):
+    path = copy_report(tmp_path)
+    path.write_text("環境、社會及管治報告\n\n沒有表格。\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="no KPI table found"):
+        read_document(path, known_units)
