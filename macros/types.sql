@@ -1,0 +1,21 @@
+{#- The exact decimal type printed figures are kept in (the loader writes DECIMAL(38, 12)). -#}
+{% macro exact_decimal() -%}
+    {{ return(adapter.dispatch('exact_decimal')()) }}
+{%- endmacro %}
+
+{% macro default__exact_decimal() -%}
+    decimal(38, 12)
+{%- endmacro %}
+
+{#- 64-bit floating point, for ratios of exact values (DuckDB's `float` is 32-bit). -#}
+{% macro float64() -%}
+    {{ return(adapter.dispatch('float64')()) }}
+{%- endmacro %}
+
+{% macro default__float64() -%}
+    double
+{%- endmacro %}
+
+{% macro postgres__float64() -%}
+    double precision
+{%- endmacro %}

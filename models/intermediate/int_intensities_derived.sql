@@ -1,0 +1,141 @@
+-- Every intensity the catalogue defines, for every company-year with a document: derived from
+-- its numerator and denominator by interval division, beside the intensity the report printed.
+with
+
+kpi_catalogue as (
+    select * from {{ ref('kpi_catalogue') }}
+),
+
+metric_values as (
+    select * from {{ ref('int_metric_values_unioned') }}
+    where is_preferred
+),
+
+documents as (
+    select * from {{ ref('stg_reports__documents') }}
+),
+
+company_years as (
+    select distinct
+        company_id,
+        fiscal_year
+    from documents
+),
+
+intensity_metrics as (
+    select
+        intensities.metric_code,
+        intensities.canonical_unit,
+        intensities.numerator_metric_code,
+        numerators.canonical_unit as numerator_unit,
+        intensities.denominator_metric_code,
+        denominators.canonical_unit as denominator_unit,
+        intensities.metric_code
+        || ' = ' || intensities.numerator_metric_code || ' [' || numerators.canonical_unit || ']'
+        || ' / ' || intensities.denominator_metric_code || ' [' || denominators.canonical_unit || ']'
+            as formula
+    from kpi_catalogue as intensities
+    inner join kpi_catalogue as numerators
+        on intensities.numerator_metric_code = numerators.metric_code
+    inner join kpi_catalogue as denominators
+        on intensities.denominator_metric_code = denominators.metric_code
+    where intensities.kind in ('intensity', 'per_capita')
+),
+
+grid as (
+    select
+        intensity_metrics.*,
+        company_years.company_id,
+        company_years.fiscal_year
+    from company_years
+    cross join intensity_metrics
+),
+
+with_inputs as (
+    select
+        grid.*,
+        numerators.value_canonical as numerator_value,
+        numerators.value_lower as numerator_lower,
+        numerators.value_upper as numerator_upper,
+        numerators.boundary_code as numerator_boundary_code,
+        numerators.source_description as numerator_source,
+        denominators.value_canonical as denominator_value,
+        denominators.value_lower as denominator_lower,
+        denominators.value_upper as denominator_upper,
+        denominators.boundary_code as denominator_boundary_code,
+        denominators.source_description as denominator_source,
+        printed.value_canonical as printed_value,
+        printed.value_lower as printed_lower,
+        printed.value_upper as printed_upper,
+        printed.value_as_printed as printed_value_as_printed,
+        printed.decimals_printed as printed_decimals,
+        printed.unit_as_printed as printed_unit_as_printed,
+        printed.boundary_code as printed_boundary_code,
+        printed.document_path as printed_document_path,
+        printed.line_number as printed_line_number
+    from grid
+    left join metric_values as numerators
+        on
+            grid.company_id = numerators.company_id
+            and grid.fiscal_year = numerators.fiscal_year
+            and grid.numerator_metric_code = numerators.metric_code
+    left join metric_values as denominators
+        on
+            grid.company_id = denominators.company_id
+            and grid.fiscal_year = denominators.fiscal_year
+            and grid.denominator_metric_code = denominators.metric_code
+    left join metric_values as printed
+        on
+            grid.company_id = printed.company_id
+            and grid.fiscal_year = printed.fiscal_year
+            and grid.metric_code = printed.metric_code
+            and printed.source_kind = 'report'
+),
+
+derived as (
+    select
+        *,
+        {{ interval_quotient('numerator', 'denominator', 'derived') }},
+        -- With no denominator disclosed, the printed intensity still says what it must have been.
+        {{ interval_quotient('numerator', 'printed', 'implied_denominator') }}
+    from with_inputs
+),
+
+judged as (
+    select
+        *,
+        denominator_value is not null as is_denominator_disclosed,
+        printed_value is not null as is_printed,
+        coalesce(numerator_boundary_code <> denominator_boundary_code, false)
+        or coalesce(numerator_boundary_code <> printed_boundary_code, false) as has_boundary_mismatch,
+        case
+            when derived_lower is not null and printed_lower is not null
+                then {{ intervals_overlap('derived_lower', 'derived_upper', 'printed_lower', 'printed_upper') }}
+        end as agrees_at_printed_precision
+    from derived
+),
+
+described as (
+    select
+        *,
+        case
+            when numerator_value is null and printed_value is null then 'not_reported'
+            when numerator_value is null then 'numerator_not_reported'
+            when denominator_value is null then 'denominator_not_disclosed'
+            when derived_value is null then 'not_evaluable'
+            when printed_value is null then 'derived_only'
+            when has_boundary_mismatch then 'boundary_mismatch'
+            when agrees_at_printed_precision then 'agrees'
+            else 'disagrees'
+        end as status,
+        case
+            when has_boundary_mismatch
+                then
+                    'numerator covers ' || coalesce(numerator_boundary_code, 'n/a')
+                    || '; denominator covers ' || coalesce(denominator_boundary_code, 'not disclosed')
+                    || '; printed intensity covers ' || coalesce(printed_boundary_code, 'not printed')
+        end as boundary_note
+    from judged
+)
+
+select * from described

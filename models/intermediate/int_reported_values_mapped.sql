@@ -1,0 +1,78 @@
+with
+
+reported_values as (
+    select * from {{ ref('stg_reports__values') }}
+),
+
+documents as (
+    select * from {{ ref('stg_reports__documents') }}
+),
+
+report_tables as (
+    select * from {{ ref('stg_reports__tables') }}
+),
+
+boundary_overrides as (
+    select * from {{ ref('stg_reports__boundary_overrides') }}
+),
+
+label_aliases as (
+    select * from {{ ref('label_aliases') }}
+),
+
+kpi_catalogue as (
+    select * from {{ ref('kpi_catalogue') }}
+),
+
+located as (
+    select
+        reported_values.*,
+        documents.document_path,
+        documents.company_id,
+        documents.company_name,
+        documents.boundary_code as document_boundary_code,
+        report_tables.table_heading,
+        report_tables.section_heading
+    from reported_values
+    inner join documents
+        on reported_values.document_sha256 = documents.document_sha256
+    inner join report_tables
+        on
+            reported_values.document_sha256 = report_tables.document_sha256
+            and reported_values.table_index = report_tables.table_index
+),
+
+mapped as (
+    select
+        located.*,
+        label_aliases.metric_code,
+        label_aliases.metric_code is not null as is_mapped
+    from located
+    left join label_aliases
+        on located.label_key = label_aliases.label_key
+),
+
+-- A value covers the document's boundary, a named part of it (a metric's scope segment such as
+-- offices), or what the document's metadata says for that metric.
+bounded as (
+    select
+        mapped.*,
+        boundary_overrides.boundary_basis,
+        coalesce(
+            boundary_overrides.boundary_code,
+            case
+                when kpi_catalogue.scope_segment is not null
+                    then mapped.document_boundary_code || '/' || kpi_catalogue.scope_segment
+                else mapped.document_boundary_code
+            end
+        ) as boundary_code
+    from mapped
+    left join kpi_catalogue
+        on mapped.metric_code = kpi_catalogue.metric_code
+    left join boundary_overrides
+        on
+            mapped.document_sha256 = boundary_overrides.document_sha256
+            and mapped.metric_code = boundary_overrides.metric_code
+)
+
+select * from bounded

@@ -1,0 +1,17 @@
+with
+
+source as (
+    select * from {{ source('reports', 'footnotes') }}
+),
+
+renamed as (
+    select
+        document_sha256,
+        table_index,
+        footnote_number,
+        line_number,
+        footnote_text
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,21 @@
+with
+
+source as (
+    select * from {{ source('reports', 'report_tables') }}
+),
+
+renamed as (
+    select
+        document_sha256,
+        table_index,
+        heading as table_heading,
+        section_heading,
+        scope_statement,
+        first_line as first_line_number,
+        last_line as last_line_number,
+        is_kpi_table,
+        skip_reason
+    from source
+)
+
+select * from renamed
