@@ -1,0 +1,74 @@
+# ESG KPI warehouse: `make build` publishes warehouse.duckdb from reports/, `make test` runs every test.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements.sha256
+
+# Where `make build` reads documents from and publishes the warehouse to.
+REPORTS ?= reports
+WAREHOUSE ?= warehouse.duckdb
+# dbt's compiled SQL, logs and run results of `make build`.
+BUILD_DIR ?= target/build
+# `make test` works on a scratch warehouse of its own, never on $(WAREHOUSE).
+TEST_DIR := target/test
+TEST_WAREHOUSE := $(TEST_DIR)/warehouse.duckdb
+
+export DO_NOT_TRACK := 1
+export DBT_PROFILES_DIR := $(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help
+help: ## List the targets
+	@echo "usage: make <target> [REPORTS=dir] [WAREHOUSE=file]"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+# The virtual environment is (re)made when missing or when requirements.txt changed since.
+$(STAMP): requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
+	@if [ -f $(STAMP) ]; then echo "requirements.txt changed: recreating $(VENV)"; rm -rf $(VENV); fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@sha256sum requirements.txt > $(STAMP)
+
+.PHONY: venv
+venv: $(STAMP) ## Create .venv from the pinned requirements (done by build and test when needed)
+
+.PHONY: build
+build: $(STAMP) ## Load $(REPORTS), run dbt (models and tests), publish $(WAREHOUSE), print a summary
+	@mkdir -p $(dir $(abspath $(WAREHOUSE)))
+	$(BIN)/python -m loaders load $(REPORTS) --warehouse $(WAREHOUSE) --prune
+	@rm -f $(BUILD_DIR)/run_results.json; status=0; \
+	WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/dbt build --quiet --target-path $(BUILD_DIR) --log-path $(BUILD_DIR) || status=$$?; \
+	$(BIN)/python -m loaders summary --warehouse $(WAREHOUSE) --run-results $(BUILD_DIR)/run_results.json || status=1; \
+	if [ $$status -ne 0 ]; then echo "build failed: a check above did not pass"; exit $$status; fi
+
+.PHONY: test
+test: $(STAMP) lint ## Run every test: loader tests (pytest), then dbt unit and data tests on a scratch warehouse
+	$(BIN)/pytest
+	@rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
+	$(BIN)/python -m loaders load reports --warehouse $(TEST_WAREHOUSE) --prune
+	WAREHOUSE=$(abspath $(TEST_WAREHOUSE)) $(BIN)/dbt build --target-path $(TEST_DIR)/dbt --log-path $(TEST_DIR)/dbt
+
+.PHONY: lint
+lint: $(STAMP) ## Lint Python (ruff) and SQL (sqlfluff, dbt templater)
+	$(BIN)/ruff check loaders tests
+	@mkdir -p $(TEST_DIR)
+	WAREHOUSE=$(abspath $(TEST_DIR)/lint.duckdb) $(BIN)/sqlfluff lint models tests/singular analyses
+
+.PHONY: lock
+lock: ## Re-pin requirements.txt from requirements.in (needs the package registry)
+	rm -rf target/lock && $(PYTHON) -m venv target/lock
+	target/lock/bin/pip install --quiet --disable-pip-version-check -r requirements.in
+	{ echo "# Every package pinned, generated from requirements.in by 'make lock'. Python 3.11."; \
+	  target/lock/bin/pip freeze --exclude-editable; } > requirements.txt
+
+.PHONY: clean
+clean: ## Remove build output (target/, logs/) and the published warehouse
+	rm -rf target logs $(WAREHOUSE) $(WAREHOUSE).wal
+
+.PHONY: distclean
+distclean: clean ## Also remove the virtual environment
+	rm -rf $(VENV)
