@@ -37,7 +37,7 @@ $(STAMP): requirements.txt
 venv: $(STAMP) ## Create .venv from the pinned requirements (done by build and test when needed)
 
 .PHONY: build
-build: $(STAMP) ## Load $(REPORTS), run dbt (models and tests), publish $(WAREHOUSE), print a summary
+build: $(STAMP) ## Load REPORTS (reports/), run dbt models and tests, publish WAREHOUSE (warehouse.duckdb), summarise
 	@mkdir -p $(dir $(abspath $(WAREHOUSE)))
 	$(BIN)/python -m loaders load $(REPORTS) --warehouse $(WAREHOUSE) --prune
 	@rm -f $(BUILD_DIR)/run_results.json; status=0; \
@@ -55,6 +55,7 @@ test: $(STAMP) lint ## Run every test: loader tests (pytest), then dbt unit and 
 .PHONY: lint
 lint: $(STAMP) ## Lint Python (ruff) and SQL (sqlfluff, dbt templater)
 	$(BIN)/ruff check loaders tests
+	$(BIN)/ruff format --check loaders tests
 	@mkdir -p $(TEST_DIR)
 	WAREHOUSE=$(abspath $(TEST_DIR)/lint.duckdb) $(BIN)/sqlfluff lint models tests/singular analyses
 

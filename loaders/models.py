@@ -61,6 +61,8 @@ class ReportTable:
 @dataclass(frozen=True)
 class ReportedValue:
     table_index: int
+    table_heading: str | None
+    section_heading: str | None
     line_number: int
     column_number: int
     fiscal_year: int

@@ -252,6 +252,7 @@ def validate(
     values: list[ReportedValue] = []
     rejects: list[RejectedLine] = []
     first_seen: dict[tuple[int, str], int] = {}
+    tables = {table.table_index: table for table in layout.tables}
     for candidate in layout.candidates:
         line = candidate.line
 
@@ -289,6 +290,8 @@ def validate(
         values.append(
             ReportedValue(
                 table_index=candidate.table_index,
+                table_heading=tables[candidate.table_index].heading,
+                section_heading=tables[candidate.table_index].section_heading,
                 line_number=line.number,
                 column_number=1,
                 fiscal_year=fiscal_year,

@@ -11,10 +11,11 @@ import duckdb
 import pyarrow as pa
 
 from loaders import __version__
+from loaders.errors import LoaderError
 from loaders.models import ParsedDocument
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DECIMAL = pa.decimal128(38, 12)
 
@@ -55,6 +56,8 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
     "reported_values": {
         "document_sha256": pa.string(),
         "table_index": pa.int32(),
+        "table_heading": pa.string(),
+        "section_heading": pa.string(),
         "line_number": pa.int32(),
         "column_number": pa.int32(),
         "fiscal_year": pa.int32(),
@@ -94,6 +97,8 @@ _NULLABLE = {
     ("report_tables", "section_heading"),
     ("report_tables", "scope_statement"),
     ("report_tables", "skip_reason"),
+    ("reported_values", "table_heading"),
+    ("reported_values", "section_heading"),
     ("rejected_lines", "table_index"),
 }
 
@@ -189,7 +194,11 @@ def write_documents(warehouse: Path, documents: Sequence[ParsedDocument], prune:
         for table, rows in _rows(document, loaded_at).items():
             batches[table].extend(rows)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(warehouse)) as con:
+    try:
+        con = duckdb.connect(str(warehouse))
+    except duckdb.IOException as error:  # another process holds the file (a BI tool, a running build)
+        raise LoaderError(f"{warehouse}: cannot open for writing: {error}") from None
+    with con:
         ensure_schema(con)
         con.execute("begin transaction")
         try:

@@ -8,10 +8,6 @@ documents as (
     select * from {{ ref('stg_reports__documents') }}
 ),
 
-report_tables as (
-    select * from {{ ref('stg_reports__tables') }}
-),
-
 boundary_overrides as (
     select * from {{ ref('stg_reports__boundary_overrides') }}
 ),
@@ -30,16 +26,10 @@ located as (
         documents.document_path,
         documents.company_id,
         documents.company_name,
-        documents.boundary_code as document_boundary_code,
-        report_tables.table_heading,
-        report_tables.section_heading
+        documents.boundary_code as document_boundary_code
     from reported_values
     inner join documents
         on reported_values.document_sha256 = documents.document_sha256
-    inner join report_tables
-        on
-            reported_values.document_sha256 = report_tables.document_sha256
-            and reported_values.table_index = report_tables.table_index
 ),
 
 mapped as (

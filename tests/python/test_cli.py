@@ -59,10 +59,12 @@ def test_an_edited_document_replaces_its_earlier_load(tmp_path):
     assert load(report, "--warehouse", warehouse).returncode == 0
     copy_report(tmp_path / "in", {1004: "直接溫室氣體排放總量(範圍一)(噸)\t284.42"})
     assert load(report, "--warehouse", warehouse).returncode == 0
-    rows = snapshot(warehouse)
-    assert len(rows["documents"]) == 1
-    assert len(rows["reported_values"]) == 18
-    assert any(row[7] == "284.42" for row in rows["reported_values"])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.documents").fetchone() == (1,)
+        assert con.execute("select count(*) from raw.reported_values").fetchone() == (18,)
+        assert con.execute("select value_as_printed from raw.reported_values where line_number = 1004").fetchall() == [
+            ("284.42",)
+        ]
 
 
 def test_prune_removes_documents_no_longer_in_the_folder(tmp_path):
@@ -71,7 +73,9 @@ def test_prune_removes_documents_no_longer_in_the_folder(tmp_path):
     elsewhere.write_text(elsewhere.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # other content
     assert load(elsewhere, "--warehouse", warehouse).returncode == 0
     assert load("reports", "--warehouse", warehouse, "--prune").returncode == 0
-    assert [row[1] for row in snapshot(warehouse)["documents"]] == ["reports/xiaomi-2019-esg-report.zh-Hant.txt"]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        paths = con.execute("select document_path from raw.documents").fetchall()
+    assert paths == [("reports/xiaomi-2019-esg-report.zh-Hant.txt",)]
 
 
 def test_a_garbled_line_is_reported_with_file_and_line_and_kept(tmp_path):
@@ -81,9 +85,11 @@ def test_a_garbled_line_is_reported_with_file_and_line_and_kept(tmp_path):
     assert result.returncode == 0
     assert f"{report}:1005: rejected (malformed_number): malformed number '22,49B.84'" in result.stderr
     assert "Traceback" not in result.stderr
-    rows = snapshot(warehouse)
-    assert len(rows["reported_values"]) == 17
-    assert [(r[2], r[4]) for r in rows["rejected_lines"]] == [(1005, "malformed_number")]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.reported_values").fetchone() == (17,)
+        assert con.execute("select line_number, reason_code from raw.rejected_lines").fetchall() == [
+            (1005, "malformed_number")
+        ]
 
 
 def test_a_document_without_metadata_fails_without_a_traceback_and_writes_nothing(tmp_path):
@@ -120,3 +126,12 @@ def test_the_same_document_twice_in_one_load_is_an_error(tmp_path):
     result = load(tmp_path, "--warehouse", tmp_path / "w.duckdb")
     assert result.returncode == 1
     assert "same content as" in result.stderr
+
+
+def test_a_warehouse_held_by_another_process_is_a_clear_error(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    with duckdb.connect(str(warehouse)):  # a writer elsewhere holds the lock
+        result = load("reports", "--warehouse", warehouse)
+    assert result.returncode == 1
+    assert f"{warehouse}: cannot open for writing" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -8,6 +8,8 @@ renamed as (
     select
         document_sha256,
         table_index,
+        table_heading,
+        section_heading,
         line_number,
         column_number,
         fiscal_year,
