@@ -12,6 +12,9 @@ REPORTS ?= reports
 WAREHOUSE ?= warehouse.duckdb
 # dbt's compiled SQL, logs and run results of `make build`.
 BUILD_DIR ?= target/build
+# A build writes a fresh file beside WAREHOUSE and renames it over WAREHOUSE only when every check
+# passed: a failed build never replaces the published warehouse.
+STAGING = $(dir $(abspath $(WAREHOUSE))).building-$(notdir $(WAREHOUSE))
 # `make test` works on a scratch warehouse of its own, never on $(WAREHOUSE).
 TEST_DIR := target/test
 TEST_WAREHOUSE := $(TEST_DIR)/warehouse.duckdb
@@ -38,12 +41,16 @@ venv: $(STAMP) ## Create .venv from the pinned requirements (done by build and t
 
 .PHONY: build
 build: $(STAMP) ## Load REPORTS (reports/), run dbt models and tests, publish WAREHOUSE (warehouse.duckdb), summarise
-	@mkdir -p $(dir $(abspath $(WAREHOUSE)))
-	$(BIN)/python -m loaders load $(REPORTS) --warehouse $(WAREHOUSE) --prune
-	@rm -f $(BUILD_DIR)/run_results.json; status=0; \
-	WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/dbt build --quiet --target-path $(BUILD_DIR) --log-path $(BUILD_DIR) || status=$$?; \
-	$(BIN)/python -m loaders summary --warehouse $(WAREHOUSE) --run-results $(BUILD_DIR)/run_results.json || status=1; \
-	if [ $$status -ne 0 ]; then echo "build failed: a check above did not pass"; exit $$status; fi
+	@mkdir -p $(dir $(STAGING)) $(BUILD_DIR) && rm -f $(STAGING) $(STAGING).wal $(BUILD_DIR)/run_results.json
+	$(BIN)/python -m loaders load $(REPORTS) --warehouse $(STAGING)
+	@status=0; \
+	WAREHOUSE=$(STAGING) $(BIN)/dbt build --quiet --target-path $(BUILD_DIR) --log-path $(BUILD_DIR) || status=$$?; \
+	$(BIN)/python -m loaders summary --warehouse $(STAGING) --run-results $(BUILD_DIR)/run_results.json || status=1; \
+	if [ $$status -ne 0 ]; then \
+		echo "build failed: $(WAREHOUSE) is unchanged; this build is kept in $(STAGING) for inspection"; \
+		exit $$status; \
+	fi; \
+	mv -f $(STAGING) $(WAREHOUSE) && echo "published $(abspath $(WAREHOUSE))"
 
 .PHONY: test
 test: $(STAMP) lint ## Run every test: loader tests (pytest), then dbt unit and data tests on a scratch warehouse
@@ -68,7 +75,7 @@ lock: ## Re-pin requirements.txt from requirements.in (needs the package registr
 
 .PHONY: clean
 clean: ## Remove build output (target/, logs/) and the published warehouse
-	rm -rf target logs $(WAREHOUSE) $(WAREHOUSE).wal
+	rm -rf target logs $(WAREHOUSE) $(WAREHOUSE).wal $(STAGING) $(STAGING).wal
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environment

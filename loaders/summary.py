@@ -45,7 +45,6 @@ def print_summary(warehouse: Path, run_results: Path) -> int:
         return 1
     results = json.loads(run_results.read_text())["results"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        print(f"warehouse: {warehouse.resolve()}")
         documents = con.execute(
             "select document_path, value_count, reject_count from raw.documents order by document_path"
         ).fetchall()

@@ -7,7 +7,7 @@ kpi_catalogue as (
 ),
 
 metric_values as (
-    select * from {{ ref('int_metric_values_unioned') }}
+    select * from {{ ref('int_metric_values_converted') }}
     where is_preferred
 ),
 

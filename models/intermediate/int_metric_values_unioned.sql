@@ -1,54 +1,62 @@
--- Every value an intensity can draw on: what reports printed, then company reference data
--- (revenue, headcount) for what they did not. A report's own figure is preferred.
+-- Every printed value the warehouse knows, as printed: what reports' KPI tables say, and company
+-- reference data (revenue, headcount) that intensities divide by.
 with
 
-kpi_values as (
-    select * from {{ ref('int_kpi_values_converted') }}
+reported_values as (
+    select * from {{ ref('int_reported_values_mapped') }}
 ),
 
 reference_values as (
-    select * from {{ ref('int_reference_values_converted') }}
+    select * from {{ ref('company_reference_values') }}
 ),
 
 from_reports as (
     select
         company_id,
+        company_name,
         fiscal_year,
         metric_code,
-        value_canonical,
-        value_lower,
-        value_upper,
-        canonical_unit,
+        value_number,
         value_as_printed,
         decimals_printed,
         unit_as_printed,
         boundary_code,
+        boundary_basis,
         'report' as source_kind,
         1 as source_priority,
+        document_sha256,
         document_path,
         line_number,
+        column_number,
+        label_as_printed,
+        table_heading,
+        section_heading,
         document_path || ' line ' || cast(line_number as {{ dbt.type_string() }}) as source_description
-    from kpi_values
-    where has_unit_conversion
+    from reported_values
+    where is_mapped
 ),
 
 from_reference as (
     select
         company_id,
+        cast(null as {{ dbt.type_string() }}) as company_name,
         fiscal_year,
         metric_code,
-        value_canonical,
-        value_lower,
-        value_upper,
-        canonical_unit,
+        value as value_number,
         value_as_printed,
         decimals_printed,
         unit_as_printed,
         boundary_code,
+        cast(null as {{ dbt.type_string() }}) as boundary_basis,
         'reference' as source_kind,
         2 as source_priority,
+        cast(null as {{ dbt.type_string() }}) as document_sha256,
         cast(null as {{ dbt.type_string() }}) as document_path,
         cast(null as integer) as line_number,
+        cast(null as integer) as column_number,
+        cast(null as {{ dbt.type_string() }}) as label_as_printed,
+        cast(null as {{ dbt.type_string() }}) as table_heading,
+        cast(null as {{ dbt.type_string() }}) as section_heading,
         source_title || ': ' || source_locator as source_description
     from reference_values
 ),
@@ -57,16 +65,6 @@ unioned as (
     select * from from_reports
     union all
     select * from from_reference
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by company_id, fiscal_year, metric_code
-            order by source_priority, document_path, line_number
-        ) = 1 as is_preferred
-    from unioned
 )
 
-select * from ranked
+select * from unioned

@@ -1,8 +1,8 @@
 with
 
 kpi_values as (
-    select * from {{ ref('int_kpi_values_converted') }}
-    where has_unit_conversion
+    select * from {{ ref('int_metric_values_converted') }}
+    where source_kind = 'report' and has_unit_conversion
 ),
 
 kpi_catalogue as (

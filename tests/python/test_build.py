@@ -51,7 +51,7 @@ def bundled(tmp_path_factory):
 
 def test_build_summary_counts_documents_values_rejects_intensities_and_checks(bundled):
     result, warehouse, _ = bundled
-    assert f"warehouse: {warehouse}" in result.stdout
+    assert f"published {warehouse}" in result.stdout
     assert "documents: 1, values: 18, rejects: 0" in result.stdout
     assert "intensities: 8 (agrees 1, boundary_mismatch 4, denominator_not_disclosed 3)" in result.stdout
     assert " 0 failed, 0 errored" in result.stdout
@@ -168,3 +168,15 @@ def test_a_unit_of_the_wrong_dimension_fails_the_build_naming_document_and_line(
     assert f"{REPORT.name} line 1024: unit '噸' does not fit metric energy_total (a quantity of energy in MWh)" in (
         result.stdout
     )
+
+
+def test_a_failed_build_leaves_the_published_warehouse_as_it_was(tmp_path):
+    result, warehouse = make_build(tmp_path)
+    assert result.returncode == 0, result.stdout
+    scope_1 = "select value_as_printed from marts.fct_kpi_values where metric_code = 'ghg_scope_1'"
+    assert query(warehouse, scope_1) == [("283.42",)]
+    result, same_warehouse = make_build(tmp_path, {1004: "直接溫室氣體排放總量(範圍一)(噸)\t293.42"})
+    assert same_warehouse == warehouse
+    assert result.returncode != 0
+    assert f"build failed: {warehouse} is unchanged" in result.stdout
+    assert query(warehouse, scope_1) == [("283.42",)]

@@ -3,7 +3,8 @@
 with
 
 kpi_values as (
-    select * from {{ ref('int_kpi_values_converted') }}
+    select * from {{ ref('int_metric_values_converted') }}
+    where source_kind = 'report'
 ),
 
 failures as (
