@@ -42,6 +42,7 @@ venv: $(STAMP) ## Create .venv from the pinned requirements (done by build and t
 .PHONY: build
 build: $(STAMP) ## Load REPORTS (reports/), run dbt models and tests, publish WAREHOUSE (warehouse.duckdb), summarise
 	@mkdir -p $(dir $(STAGING)) $(BUILD_DIR) && rm -f $(STAGING) $(STAGING).wal $(BUILD_DIR)/run_results.json
+	@$(BIN)/python -m loaders seeds
 	$(BIN)/python -m loaders load $(REPORTS) --warehouse $(STAGING)
 	@status=0; \
 	WAREHOUSE=$(STAGING) $(BIN)/dbt build --quiet --target-path $(BUILD_DIR) --log-path $(BUILD_DIR) || status=$$?; \
@@ -65,6 +66,10 @@ lint: $(STAMP) ## Lint Python (ruff) and SQL (sqlfluff, dbt templater)
 	$(BIN)/ruff format --check loaders tests
 	@mkdir -p $(TEST_DIR)
 	WAREHOUSE=$(abspath $(TEST_DIR)/lint.duckdb) $(BIN)/sqlfluff lint models tests/singular analyses
+
+.PHONY: seeds
+seeds: $(STAMP) ## Fill the seed columns derived by the loaders' rules (alias keys, reference units)
+	$(BIN)/python -m loaders seeds
 
 .PHONY: lock
 lock: ## Re-pin requirements.txt from requirements.in (needs the package registry)

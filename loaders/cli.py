@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
+from loaders import seeds
 from loaders.errors import LoaderError
-from loaders.labels import read_unit_vocabulary
 from loaders.pipeline import discover, read_documents
 from loaders.warehouse import write_documents
 
-DEFAULT_UNITS = Path("seeds/unit_conversions.csv")
+DEFAULT_SEEDS = Path("seeds")
+# Below this many documents a progress bar is noise.
+PROGRESS_FROM = 10
+
+
+def _progress(paths: list[Path]) -> Iterable[Path]:
+    """A progress bar naming the document being read, when there are many and a terminal to show it."""
+    if len(paths) < PROGRESS_FROM or not sys.stderr.isatty():
+        return paths
+    from tqdm import tqdm
+
+    return tqdm(paths, unit="doc", file=sys.stderr, desc="reading")
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -20,9 +32,7 @@ def _load(args: argparse.Namespace) -> int:
         print(f"{path}: ignored: {why}", file=sys.stderr)
     if not found.documents:
         raise LoaderError(f"no documents found in {', '.join(map(str, args.paths))}")
-    if not args.units.is_file():
-        raise LoaderError(f"{args.units}: unit table not found (pass --units)")
-    documents, errors = read_documents(found.documents, read_unit_vocabulary(args.units))
+    documents, errors = read_documents(found.documents, _progress)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     if errors:
@@ -37,11 +47,24 @@ def _load(args: argparse.Namespace) -> int:
             f"{len(found_in.values)} values, {len(found_in.rejects)} rejects"
         )
         for reject in found_in.rejects:
-            print(
-                f"{document.path}:{reject.line_number}: rejected ({reject.reason_code}): {reject.reason}",
-                file=sys.stderr,
+            # file:line as editors and terminals link it; a page and row for PDFs and workbooks.
+            where = (
+                f"{document.path}:{reject.line_number}"
+                if reject.location.startswith("line ")
+                else f"{document.path} {reject.location}"
             )
+            print(f"{where}: rejected ({reject.reason_code}): {reject.reason}", file=sys.stderr)
     print(f"loaded {len(documents)} document(s) into {args.warehouse} (schema raw)")
+    return 0
+
+
+def _seeds(args: argparse.Namespace) -> int:
+    messages = seeds.refresh(args.seeds, check=args.check)
+    for message in messages:
+        print(message)
+    if args.check and messages:
+        print("run `make seeds` (python -m loaders seeds) and commit the result", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -58,9 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="load report documents into the warehouse's raw schema")
     load.add_argument("paths", nargs="+", type=Path, help="documents or folders of documents")
     load.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to write")
-    load.add_argument("--units", type=Path, default=DEFAULT_UNITS, help="unit conversions seed (printed units known)")
     load.add_argument("--prune", action="store_true", help="remove documents not in PATHS, so raw mirrors them")
     load.set_defaults(handler=_load)
+
+    refresh = commands.add_parser("seeds", help="fill the seed columns derived by the loaders' rules")
+    refresh.add_argument("seeds", type=Path, nargs="?", default=DEFAULT_SEEDS)
+    refresh.add_argument("--check", action="store_true", help="only report what is out of date")
+    refresh.set_defaults(handler=_seeds)
 
     summary = commands.add_parser("summary", help="print what a build produced and every failed check")
     summary.add_argument("--warehouse", type=Path, required=True)

@@ -9,7 +9,8 @@ from typing import Any
 import yaml
 
 from loaders.errors import MetadataError
-from loaders.models import BoundaryOverride, DocumentMetadata, Source
+from loaders.models import BoundaryOverride, DocumentMetadata, LabelOverride, Source
+from loaders.units import UnitError, normalize_unit
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -63,6 +64,9 @@ class _Fields:
             raise MetadataError(self.path, f"field '{self._name(key)}' is missing")
         return _Fields(self.path, self.mapping[key], self._name(key))
 
+    def optional(self, key: str) -> _Fields:
+        return _Fields(self.path, self.mapping.get(key) or {}, self._name(key))
+
     def items(self, key: str) -> list[_Fields]:
         value = self.mapping.get(key) or []
         if not isinstance(value, list):
@@ -92,6 +96,19 @@ def parse_metadata(path: Path, text: str) -> DocumentMetadata:
         BoundaryOverride(metric_code=item.code("metric"), boundary_code=item.code("code"), basis=item.text("basis"))
         for item in boundary.items("overrides")
     )
+    labels = tuple(
+        LabelOverride(label=item.text("label"), metric_code=item.code("metric"), basis=item.text("basis"))
+        for item in fields.items("labels")
+    )
+    separator = fields.optional("number_format").text("decimal_separator", required=False) or "."
+    if separator not in (".", ","):
+        raise MetadataError(shown, f"field 'number_format.decimal_separator' must be '.' or ',', got {separator!r}")
+    default_unit = fields.optional("units").text("default", required=False)
+    if default_unit:
+        try:
+            normalize_unit(default_unit)
+        except UnitError as error:
+            raise MetadataError(shown, f"field 'units.default': {error}") from None
     return DocumentMetadata(
         company_id=company_id,
         company_name=company_name,
@@ -103,7 +120,25 @@ def parse_metadata(path: Path, text: str) -> DocumentMetadata:
         boundary_code=boundary.code("code"),
         boundary_description=boundary.text("description"),
         boundary_overrides=overrides,
+        label_overrides=labels,
+        decimal_separator=separator,
+        default_unit=default_unit,
+        pages=_pages(shown, fields.mapping.get("pages")),
     )
+
+
+def _pages(path: str, value: object) -> tuple[int, ...]:
+    """`pages: 109-113`, `pages: [4]` or `pages: "1, 3-5"`: 1-based PDF pages holding the KPI tables."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else str(value).split(",")
+    pages: list[int] = []
+    for item in items:
+        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", str(item))
+        if match is None or (match[2] and int(match[2]) < int(match[1])) or int(match[1]) < 1:
+            raise MetadataError(path, f"field 'pages' must list page numbers such as 109-113 or [4], got {value!r}")
+        pages.extend(range(int(match[1]), int(match[2] or match[1]) + 1))
+    return tuple(dict.fromkeys(pages))
 
 
 def read_metadata(document: Path) -> tuple[DocumentMetadata, bytes]:

@@ -1,4 +1,9 @@
-"""Typed records the loaders produce; one dataclass per `raw` table row."""
+"""Typed records the loaders produce.
+
+Every input format's reader finds tables and turns them into `TableRow`s: a label, an optional unit,
+and one cell per value column. `loaders.rows` validates rows the same way for every format, into
+`ReportedValue`s and `RejectedLine`s, which `loaders.warehouse` writes to schema `raw`.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,15 @@ class BoundaryOverride:
 
 
 @dataclass(frozen=True)
+class LabelOverride:
+    """A printed label this document uses for a specific metric, decided by whoever curated it."""
+
+    label: str
+    metric_code: str
+    basis: str
+
+
+@dataclass(frozen=True)
 class DocumentMetadata:
     """What the sidecar `<document>.yml` says about a document."""
 
@@ -34,19 +48,25 @@ class DocumentMetadata:
     boundary_code: str
     boundary_description: str
     boundary_overrides: tuple[BoundaryOverride, ...] = ()
+    label_overrides: tuple[LabelOverride, ...] = ()
+    decimal_separator: str = "."  # "," for documents that print 1.234,5
+    default_unit: str | None = None  # unit of values whose row and table state none
+    pages: tuple[int, ...] = ()  # PDF pages holding the KPI tables (1-based); empty: every page
 
 
 @dataclass(frozen=True)
 class Footnote:
     table_index: int
-    number: int
+    number: int  # 0 for an unnumbered note
     line_number: int
     text: str
+    page_number: int | None = None
+    marker: str | None = None  # the marker as printed when it is not a number ("A", "*")
 
 
 @dataclass(frozen=True)
 class ReportTable:
-    """A run of `label<TAB>value` rows with its heading and notes."""
+    """A table found in a document, with its heading and notes; skipped tables say why."""
 
     table_index: int
     heading: str | None
@@ -56,6 +76,37 @@ class ReportTable:
     last_line: int
     is_kpi_table: bool
     skip_reason: str | None = None
+    page_number: int | None = None
+    unit_text: str | None = None  # a unit stated once for the whole table ("'000 kWh", "千公噸")
+
+
+@dataclass(frozen=True)
+class ValueCell:
+    """One value cell of a row, exactly as printed."""
+
+    column_number: int  # 1-based among the row's value columns
+    column_label: str | None  # header as printed ("FY 2023", "2019"); None for a single value column
+    fiscal_year: int | None  # year the column reports; None means the document's fiscal year
+    text: str  # the cell as printed, wrapped lines joined with a space
+    markers: tuple[str, ...] = ()  # footnote markers a reader saw as superscripts, already cut from `text`
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A candidate row of a KPI table: every one becomes values or a reject."""
+
+    table_index: int
+    line_number: int  # text or CSV line; for PDF and XLSX a row ordinal unique within the document
+    location: str  # where a person finds it: "line 1004", "page 109 row 3", "sheet KPIs row 5"
+    label_parts: tuple[str, ...]  # ("Scope 1", "Total") where a table groups rows; usually one part
+    cells: tuple[ValueCell, ...]
+    row_text: str  # the row as printed, for provenance
+    page_number: int | None = None
+    label_markers: tuple[str, ...] = ()  # superscript markers a reader cut from the label
+    unit_text: str | None = None  # from a unit column, when the table has one
+    change_text: str | None = None  # a "+/–" or change column, as printed
+    standards_text: str | None = None  # a "Standards" / "GRI" column, as printed
+    problem: tuple[str, str] | None = None  # (reason_code, reason) when the reader could not split the row
 
 
 @dataclass(frozen=True)
@@ -64,14 +115,26 @@ class ReportedValue:
     table_heading: str | None
     section_heading: str | None
     line_number: int
+    location: str
+    page_number: int | None
     column_number: int
+    column_label: str | None
     fiscal_year: int
     label_as_printed: str
     label_key: str
+    footnote_markers: str | None  # markers cut from the label and the value, comma-separated
     value_as_printed: str
-    value_number: Decimal
-    decimals_printed: int
-    unit_as_printed: str
+    value_number: Decimal | None  # None: printed as not reported (N/A, —, blank)
+    decimals_printed: int | None
+    value_qualifier: str | None  # "<" or ">" for a printed bound such as "< 0,1"
+    not_reported_as_printed: str | None
+    unit_as_printed: str | None
+    unit_normalized: str | None  # pint-normalised unit, such as "tCO2e", "MWh", "t/CNY m"
+    unit_generic: str | None  # the same with any currency as ¤: "t/¤ m"
+    currency: str | None
+    unit_multiplier: Decimal | None  # value in unit_normalized = printed value x unit_multiplier
+    change_as_printed: str | None
+    standards_as_printed: str | None
     line_text: str
 
 
@@ -79,17 +142,20 @@ class ReportedValue:
 class RejectedLine:
     table_index: int | None
     line_number: int
+    location: str
+    column_number: int  # 0 when the whole row was rejected
     line_text: str
     reason_code: str
     reason: str
+    page_number: int | None = None
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """What a format's reader finds in one document."""
+    """What a format's reader finds in one document, after validation."""
 
     document_format: str
-    line_count: int
+    line_count: int  # lines (text, CSV), rows (XLSX) or pages (PDF) in the document
     candidate_line_count: int
     tables: list[ReportTable] = field(default_factory=list)
     values: list[ReportedValue] = field(default_factory=list)

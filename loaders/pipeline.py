@@ -1,4 +1,4 @@
-"""Find documents, read each with the loader for its format, and check every candidate line is accounted for."""
+"""Find documents, read each with the reader for its format, and check every candidate row is accounted for."""
 
 from __future__ import annotations
 
@@ -7,34 +7,85 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders import text_report
+from loaders import tabular, text_report
 from loaders.errors import DocumentError, LoaderError
 from loaders.metadata import read_metadata
-from loaders.models import DocumentMetadata, Extraction, ParsedDocument
+from loaders.models import (
+    DocumentMetadata,
+    Extraction,
+    Footnote,
+    ParsedDocument,
+    RejectedLine,
+    ReportTable,
+    TableRow,
+)
+from loaders.rows import validate_rows
 
-Reader = Callable[[str, str, DocumentMetadata, frozenset[str]], Extraction]
+Reader = Callable[[Path, str, bytes, DocumentMetadata], Extraction]
 
 
-def _read_text(path: str, text: str, metadata: DocumentMetadata, known_units: frozenset[str]) -> Extraction:
+def _decode(shown: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DocumentError(shown, f"not UTF-8 text (invalid byte at offset {error.start})") from None
+
+
+def _extraction(
+    document_format: str,
+    line_count: int,
+    tables: list[ReportTable],
+    rows: list[TableRow],
+    footnotes: list[Footnote],
+    metadata: DocumentMetadata,
+    problems: list[RejectedLine] | None = None,
+) -> Extraction:
+    """Validate rows; a reader's problems (a page or row it could not read) are candidates rejected already."""
+    values, rejects = validate_rows(rows, tables, footnotes, metadata)
+    problems = problems or []
+    return Extraction(
+        document_format=document_format,
+        line_count=line_count,
+        candidate_line_count=len(rows) + len(problems),
+        tables=tables,
+        values=values,
+        footnotes=footnotes,
+        rejects=[*problems, *rejects],
+    )
+
+
+def _read_text(path: Path, shown: str, data: bytes, metadata: DocumentMetadata) -> Extraction:
+    text = _decode(shown, data)
     layout = text_report.parse_layout(text)
     if not any(table.is_kpi_table for table in layout.tables):
         raise DocumentError(
-            path, "no KPI table found: expected a heading, rows of label<TAB>value, then numbered notes"
+            shown, "no KPI table found: expected a heading, rows of label<TAB>value, then numbered notes"
         )
-    values, rejects = text_report.validate(layout, metadata.fiscal_year, known_units)
-    return Extraction(
-        document_format="text",
-        line_count=len(text_report.split_lines(text)),
-        candidate_line_count=len(layout.candidates),
-        tables=layout.tables,
-        values=values,
-        footnotes=layout.footnotes,
-        rejects=rejects,
+    tables, rows = text_report.table_rows(layout)
+    return _extraction("text", len(text_report.split_lines(text)), tables, rows, layout.footnotes, metadata)
+
+
+def _read_csv(path: Path, shown: str, data: bytes, metadata: DocumentMetadata) -> Extraction:
+    layout = tabular.parse_csv(shown, _decode(shown, data))
+    return _extraction("csv", layout.line_count, layout.tables, layout.rows, [], metadata)
+
+
+def _read_xlsx(path: Path, shown: str, data: bytes, metadata: DocumentMetadata) -> Extraction:
+    layout = tabular.parse_xlsx(shown, data)
+    return _extraction("xlsx", layout.line_count, layout.tables, layout.rows, [], metadata)
+
+
+def _read_pdf(path: Path, shown: str, data: bytes, metadata: DocumentMetadata) -> Extraction:
+    from loaders import pdf_report  # pdfplumber is slow to import; only PDFs need it
+
+    layout = pdf_report.parse_pdf(path, metadata.pages, shown=shown)
+    return _extraction(
+        "pdf", layout.page_count, layout.tables, layout.rows, layout.footnotes, metadata, layout.problems
     )
 
 
 # One reader per input format, chosen by file extension.
-READERS: dict[str, Reader] = {".txt": _read_text}
+READERS: dict[str, Reader] = {".txt": _read_text, ".csv": _read_csv, ".xlsx": _read_xlsx, ".pdf": _read_pdf}
 
 
 @dataclass
@@ -51,9 +102,9 @@ def discover(paths: Iterable[Path]) -> Discovery:
             raise LoaderError(f"{root}: no such file or folder")
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
-            if path.suffix in READERS:
+            if path.suffix.lower() in READERS:
                 found.documents.append(path)
-            elif path.name.endswith(".yml") and path.with_name(path.name[: -len(".yml")]).suffix in READERS:
+            elif path.name.endswith(".yml") and path.with_name(path.name[: -len(".yml")]).suffix.lower() in READERS:
                 if not path.with_name(path.name[: -len(".yml")]).exists():
                     found.ignored.append((path, "metadata file whose document is missing"))
             elif not path.name.startswith("."):
@@ -70,19 +121,21 @@ def display_path(path: Path) -> str:
         return resolved.as_posix()
 
 
-def read_document(path: Path, known_units: frozenset[str]) -> ParsedDocument:
+def _accounted(extraction: Extraction) -> int:
+    """Candidate rows that became at least one value or reject (a page that could not be read counts once)."""
+    places = {(v.page_number, v.line_number) for v in extraction.values}
+    places |= {(r.page_number, r.line_number) for r in extraction.rejects}
+    return len(places)
+
+
+def read_document(path: Path) -> ParsedDocument:
     shown = display_path(path)
     metadata, metadata_bytes = read_metadata(path)
     data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DocumentError(shown, f"not UTF-8 text (invalid byte at offset {error.start})") from None
-    extraction = READERS[path.suffix](shown, text, metadata, known_units)
-    accounted = len(extraction.values) + len(extraction.rejects)
-    if accounted != extraction.candidate_line_count:
+    extraction = READERS[path.suffix.lower()](path, shown, data, metadata)
+    if _accounted(extraction) != extraction.candidate_line_count:
         raise RuntimeError(
-            f"{shown}: {extraction.candidate_line_count} candidate lines but {accounted} values and rejects"
+            f"{shown}: {extraction.candidate_line_count} candidate rows but {_accounted(extraction)} accounted for"
         )
     return ParsedDocument(
         path=shown,
@@ -93,14 +146,16 @@ def read_document(path: Path, known_units: frozenset[str]) -> ParsedDocument:
     )
 
 
-def read_documents(paths: list[Path], known_units: frozenset[str]) -> tuple[list[ParsedDocument], list[LoaderError]]:
+def read_documents(
+    paths: list[Path], progress: Callable[[Iterable[Path]], Iterable[Path]] = iter
+) -> tuple[list[ParsedDocument], list[LoaderError]]:
     """Read every document; errors are collected so that one run reports them all."""
     documents: list[ParsedDocument] = []
     errors: list[LoaderError] = []
     by_hash: dict[str, str] = {}
-    for path in paths:
+    for path in progress(paths):
         try:
-            document = read_document(path, known_units)
+            document = read_document(path)
         except LoaderError as error:
             errors.append(error)
             continue

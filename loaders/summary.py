@@ -46,13 +46,14 @@ def print_summary(warehouse: Path, run_results: Path) -> int:
     results = json.loads(run_results.read_text())["results"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         documents = con.execute(
-            "select document_path, value_count, reject_count from raw.documents order by document_path"
+            "select document_path, value_count, reject_count, mapped_value_count, unmapped_label_count"
+            " from marts.dim_documents order by document_path"
         ).fetchall()
-        for path, values, rejects in documents:
-            print(f"  {path}: {values} values, {rejects} rejects")
+        for path, values, rejects, mapped, unmapped in documents:
+            print(f"  {path}: {values} values ({mapped} mapped), {rejects} rejects, {unmapped} unmapped labels")
         print(
             f"documents: {len(documents)}, values: {sum(d[1] for d in documents)}, "
-            f"rejects: {sum(d[2] for d in documents)}"
+            f"rejects: {sum(d[2] for d in documents)}, unmapped labels: {sum(d[4] for d in documents)}"
         )
         statuses = dict(
             con.execute("select status, count(*) from marts.fct_kpi_intensities group by 1 order by 1").fetchall()

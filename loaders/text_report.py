@@ -10,19 +10,28 @@ The layout this reads (blank lines optional, headings in any language):
     註：                                      <- notes marker
     1. 自2019年9月，…                         <- numbered notes, attached to the table
 
-Every line of a KPI table's body is a candidate: `validate` turns each into a value or a reject.
-Runs of tab-separated rows without a single `label<TAB>number` row (stakeholder or award lists)
-are recorded as skipped tables with the reason, so nothing in a table shape goes unaccounted for.
+A table may also open with a header row naming its columns (`指標<TAB>單位<TAB>2019<TAB>2018`):
+each year column then gives values for its year, and a unit column the row's unit. A unit stated
+once for the table, in its heading (`2. 能源消耗 (千瓦時)`) or on a line of its own (`單位：噸`),
+applies to rows that state none.
+
+Every other line of a KPI table's body is a candidate row: `loaders.rows` turns each into values
+or a reject. Runs of tab-separated rows without a single `label<TAB>number` row (stakeholder or
+award lists) are recorded as skipped tables with the reason, so nothing in a table shape goes
+unaccounted for.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from loaders.labels import label_key, split_unit
-from loaders.models import Footnote, RejectedLine, ReportedValue, ReportTable
-from loaders.numbers import NumberFormatError, parse_number
+from loaders.labels import split_unit
+from loaders.models import Footnote, ReportTable, TableRow, ValueCell
+from loaders.numbers import NumberFormatError, parse_cell
+from loaders.rows import parse_year
+from loaders.units import UnitError, normalize_unit
 
 _NOTES_MARKER = re.compile(r"^(?:註|注|附註|附注|備註|备注|notes?|remarks?)\s*[:：]\s*(?P<rest>.*)$", re.IGNORECASE)
 # `1. text` is a note; `5.3 text` is a section number, not note 5.
@@ -30,6 +39,11 @@ _FOOTNOTE = re.compile(r"^(?P<number>\d{1,2})\s*[.．、)）](?!\d)\s*(?P<text>\
 # A tab-less line that still ends like a data row (`…(噸) 283.42`): a garbled row, not a heading.
 _ROW_LIKE = re.compile(r"(?:[)）]|\s)\s*-?[\d０-９][\d０-９,，.．]*\s*$")
 _SENTENCE_END = ("。", ".", "；", ";")
+_TABLE_UNIT = re.compile(r"^(?:單位|单位|units?)\s*[:：]\s*(?P<unit>.+)$", re.IGNORECASE)
+_UNIT_HEADERS = frozenset({"單位", "单位", "unit", "units"})
+_LABEL_HEADERS = frozenset(
+    {"", "指標", "指标", "項目", "项目", "indicator", "indicators", "kpi", "kpis", "metric", "item"}
+)
 
 
 @dataclass(frozen=True)
@@ -102,8 +116,17 @@ def _cells(text: str) -> list[str]:
 
 
 def _is_kpi_row(text: str) -> bool:
+    """A row with a label and at least one cell that reads as a number (a year header does not count)."""
     cells = _cells(text)
-    return len(cells) == 2 and any(ch.isdigit() for ch in cells[1])
+    if len(cells) < 2 or parse_year(cells[1]) is not None:
+        return False
+    for cell in cells[1:]:
+        try:
+            if parse_cell(cell).value is not None:
+                return True
+        except NumberFormatError:
+            continue
+    return False
 
 
 def _split_heading(run: _Run) -> tuple[list[Line], list[Line], list[Line]]:
@@ -111,7 +134,12 @@ def _split_heading(run: _Run) -> tuple[list[Line], list[Line], list[Line]]:
     start = 0
     while start < len(run.lines):
         text = run.lines[start].text
-        if "\t" in text or _ROW_LIKE.search(text) or _NOTES_MARKER.match(text.strip()):
+        if (
+            "\t" in text
+            or _ROW_LIKE.search(text)
+            or _NOTES_MARKER.match(text.strip())
+            or _TABLE_UNIT.match(text.strip())
+        ):
             break
         start += 1
     end = next(
@@ -221,6 +249,7 @@ def parse_layout(text: str) -> TextLayout:
                 first_line=first,
                 last_line=last,
                 is_kpi_table=True,
+                unit_text=_heading_unit(heading),
             )
         )
         layout.candidates.extend(Candidate(table_index, line) for line in body)
@@ -245,63 +274,75 @@ def _section_of(runs: list[_Run], heading_position: int, tables: list[ReportTabl
     return None, scope
 
 
-def validate(
-    layout: TextLayout, fiscal_year: int, known_units: frozenset[str]
-) -> tuple[list[ReportedValue], list[RejectedLine]]:
-    """Turn every candidate line into a value or a reject with its reason."""
-    values: list[ReportedValue] = []
-    rejects: list[RejectedLine] = []
-    first_seen: dict[tuple[int, str], int] = {}
+def _heading_unit(heading: str | None) -> str | None:
+    """A unit stated once in a table's heading: `2. 能源消耗 (千瓦時)`, `Energy ('000 kWh)`."""
+    split = split_unit(heading or "")
+    if split.unit is None:
+        return None
+    try:
+        normalize_unit(split.unit)
+    except UnitError:
+        return None
+    return split.unit
+
+
+@dataclass(frozen=True)
+class _Header:
+    """Column roles of a table's header row: which cells are years, which one is the unit."""
+
+    years: dict[int, tuple[str, int]]  # cell position -> (header as printed, year)
+    unit_position: int | None
+    width: int
+
+
+def _header(cells: list[str]) -> _Header | None:
+    years = {i: (cell, year) for i, cell in enumerate(cells) if i > 0 and (year := parse_year(cell)) is not None}
+    # One year cell after a label could be a value (a headcount of 2019): a header needs more evidence.
+    if not years or (len(years) == 1 and cells[0].casefold() not in _LABEL_HEADERS):
+        return None
+    unit = next((i for i, cell in enumerate(cells) if i > 0 and cell.casefold() in _UNIT_HEADERS), None)
+    return _Header(years=years, unit_position=unit, width=len(cells))
+
+
+def table_rows(layout: TextLayout) -> tuple[list[ReportTable], list[TableRow]]:
+    """Candidate lines as rows; header rows and table-unit lines shape the rows instead of being rows."""
     tables = {table.table_index: table for table in layout.tables}
+    headers: dict[int, _Header | None] = {}
+    rows: list[TableRow] = []
     for candidate in layout.candidates:
-        line = candidate.line
-
-        def reject(code: str, reason: str, line: Line = line, table: int = candidate.table_index) -> None:
-            rejects.append(RejectedLine(table, line.number, line.text, code, reason))
-
-        cells = _cells(line.text)
+        line, index = candidate.line, candidate.table_index
+        raw_cells = line.text.split("\t")
+        cells = [cell.strip() for cell in raw_cells]
+        if index not in headers:
+            headers[index] = _header(cells)
+            if headers[index] is not None:
+                continue
+        if len(cells) == 1 and (unit_line := _TABLE_UNIT.match(cells[0])):
+            tables[index] = dataclasses.replace(tables[index], unit_text=unit_line["unit"].strip())
+            continue
+        header = headers[index]
+        width = header.width if header else 2
+        while len(cells) > width and not cells[-1]:  # trailing tabs are an extraction artefact
+            cells.pop()
+        location = f"line {line.number}"
+        common = {"table_index": index, "line_number": line.number, "location": location, "row_text": line.text}
         if len(cells) == 1:
-            reject("no_tab_separator", "expected label<TAB>value, found no tab between label and value")
+            problem = ("no_tab_separator", "expected label<TAB>value, found no tab between label and value")
+            rows.append(TableRow(label_parts=(cells[0],), cells=(), problem=problem, **common))
             continue
-        if len(cells) != 2:
-            reject("wrong_cell_count", f"expected label<TAB>value, found {len(cells)} tab-separated cells")
+        if len(cells) != width:
+            expected = "label<TAB>value" if header is None else f"{width} cells as in the header row"
+            problem = ("wrong_cell_count", f"expected {expected}, found {len(cells)} tab-separated cells")
+            rows.append(TableRow(label_parts=(cells[0],), cells=(), problem=problem, **common))
             continue
-        label, printed = cells
-        if not label:
-            reject("empty_label", "the label cell is empty")
-            continue
-        try:
-            number = parse_number(printed)
-        except NumberFormatError as error:
-            reject("malformed_number", str(error))
-            continue
-        split = split_unit(label)
-        if split.unit is None:
-            reject("missing_unit", f"no unit in label {label!r}: expected a trailing '(unit)'")
-            continue
-        if split.unit not in known_units:
-            reject("unknown_unit", f"unknown unit {split.unit!r}: add it to seeds/unit_conversions.csv if it is real")
-            continue
-        key = (candidate.table_index, label_key(label))
-        if key in first_seen:
-            reject("duplicate_label", f"label {label!r} repeats in this table (first at line {first_seen[key]})")
-            continue
-        first_seen[key] = line.number
-        values.append(
-            ReportedValue(
-                table_index=candidate.table_index,
-                table_heading=tables[candidate.table_index].heading,
-                section_heading=tables[candidate.table_index].section_heading,
-                line_number=line.number,
-                column_number=1,
-                fiscal_year=fiscal_year,
-                label_as_printed=label,
-                label_key=label_key(split.text),
-                value_as_printed=printed,
-                value_number=number.value,
-                decimals_printed=number.decimals,
-                unit_as_printed=split.unit,
-                line_text=line.text,
+        if header is None:
+            value_cells = (ValueCell(column_number=1, column_label=None, fiscal_year=None, text=cells[1]),)
+            unit = None
+        else:
+            value_cells = tuple(
+                ValueCell(column_number=n, column_label=printed, fiscal_year=year, text=cells[position])
+                for n, (position, (printed, year)) in enumerate(sorted(header.years.items()), start=1)
             )
-        )
-    return values, rejects
+            unit = cells[header.unit_position] if header.unit_position is not None else None
+        rows.append(TableRow(label_parts=(cells[0],), cells=value_cells, unit_text=unit, **common))
+    return list(tables.values()), rows

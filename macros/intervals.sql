@@ -13,14 +13,22 @@
 
 {#-
     A printed value converted to its canonical unit, with the interval its rounding allows:
-    value_canonical, value_lower, value_upper.
+    value_canonical, value_lower, value_upper. A printed bound narrows it instead: `< 0,1` is
+    [0, 0.1] (quantities here are not negative) and `> 5` is [5, unbounded).
 -#}
-{% macro canonical_interval(value, multiplier, decimals) -%}
-    cast({{ value }} * {{ multiplier }} as {{ exact_decimal() }}) as value_canonical,
-    cast({{ value }} * {{ multiplier }} as {{ exact_decimal() }})
-    - cast({{ multiplier }} * {{ half_unit(decimals) }} as {{ exact_decimal() }}) as value_lower,
-    cast({{ value }} * {{ multiplier }} as {{ exact_decimal() }})
-    + cast({{ multiplier }} * {{ half_unit(decimals) }} as {{ exact_decimal() }}) as value_upper
+{% macro canonical_interval(value, multiplier, decimals, qualifier) -%}
+    {%- set canonical -%}cast({{ value }} * {{ multiplier }} as {{ exact_decimal() }}){%- endset -%}
+    {%- set half_width -%}cast({{ multiplier }} * {{ half_unit(decimals) }} as {{ exact_decimal() }}){%- endset -%}
+    {{ canonical }} as value_canonical,
+    case
+        when {{ qualifier }} = '<' then cast(0 as {{ exact_decimal() }})
+        else {{ canonical }} - {{ half_width }}
+    end as value_lower,
+    case
+        when {{ qualifier }} = '<' then {{ canonical }}
+        when {{ qualifier }} = '>' then null
+        else {{ canonical }} + {{ half_width }}
+    end as value_upper
 {%- endmacro %}
 
 {#-

@@ -1,5 +1,5 @@
--- Every intensity the catalogue defines, for every company-year with a document: derived from
--- its numerator and denominator by interval division, beside the intensity the report printed.
+-- Every intensity the catalogue defines, for every company-year that prints it or reports both its
+-- numerator and denominator: derived by interval division, beside the intensity the report printed.
 with
 
 kpi_catalogue as (
@@ -11,15 +11,12 @@ metric_values as (
     where is_preferred
 ),
 
-documents as (
-    select * from {{ ref('stg_reports__documents') }}
-),
-
 company_years as (
     select distinct
         company_id,
         fiscal_year
-    from documents
+    from metric_values
+    where source_kind = 'report'
 ),
 
 intensity_metrics as (
@@ -58,11 +55,13 @@ with_inputs as (
         numerators.value_lower as numerator_lower,
         numerators.value_upper as numerator_upper,
         numerators.boundary_code as numerator_boundary_code,
+        numerators.currency as numerator_currency,
         numerators.source_description as numerator_source,
         denominators.value_canonical as denominator_value,
         denominators.value_lower as denominator_lower,
         denominators.value_upper as denominator_upper,
         denominators.boundary_code as denominator_boundary_code,
+        denominators.currency as denominator_currency,
         denominators.source_description as denominator_source,
         printed.value_canonical as printed_value,
         printed.value_lower as printed_lower,
@@ -71,8 +70,9 @@ with_inputs as (
         printed.decimals_printed as printed_decimals,
         printed.unit_as_printed as printed_unit_as_printed,
         printed.boundary_code as printed_boundary_code,
+        printed.currency as printed_currency,
         printed.document_path as printed_document_path,
-        printed.line_number as printed_line_number
+        printed.location as printed_location
     from grid
     left join metric_values as numerators
         on
@@ -101,29 +101,40 @@ derived as (
     from with_inputs
 ),
 
+reported as (
+    select * from derived
+    where printed_value is not null or (numerator_value is not null and denominator_value is not null)
+),
+
 judged as (
     select
         *,
+        replace(
+            canonical_unit, '¤', coalesce(printed_currency, denominator_currency, numerator_currency, '¤')
+        ) as unit,
         denominator_value is not null as is_denominator_disclosed,
         printed_value is not null as is_printed,
+        -- Revenue intensities compare only in one currency until a rate converts them.
+        coalesce(printed_currency <> coalesce(denominator_currency, numerator_currency), false)
+            as has_currency_mismatch,
         coalesce(numerator_boundary_code <> denominator_boundary_code, false)
         or coalesce(numerator_boundary_code <> printed_boundary_code, false) as has_boundary_mismatch,
         case
             when derived_lower is not null and printed_lower is not null
                 then {{ intervals_overlap('derived_lower', 'derived_upper', 'printed_lower', 'printed_upper') }}
         end as agrees_at_printed_precision
-    from derived
+    from reported
 ),
 
 described as (
     select
         *,
         case
-            when numerator_value is null and printed_value is null then 'not_reported'
             when numerator_value is null then 'numerator_not_reported'
             when denominator_value is null then 'denominator_not_disclosed'
             when derived_value is null then 'not_evaluable'
             when printed_value is null then 'derived_only'
+            when has_currency_mismatch then 'currency_mismatch'
             when has_boundary_mismatch then 'boundary_mismatch'
             when agrees_at_printed_precision then 'agrees'
             else 'disagrees'

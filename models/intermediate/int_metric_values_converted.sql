@@ -1,6 +1,8 @@
--- Printed values in their metric's canonical unit, with the interval their rounding allows. A
--- printed unit with no conversion for the metric's quantity does not fit the metric: flagged, not
--- converted. Where a report and reference data both give a value, the report's is preferred.
+-- Printed values in their metric's canonical unit, with the interval their rounding allows.
+-- The loaders normalised each printed unit with pint (unit_normalized, unit_multiplier); here the
+-- normalised unit must be the metric's canonical unit, or reach it through a declared convention
+-- (a mass printed for an emission is tonnes of CO2e). Otherwise the unit does not fit the metric:
+-- flagged, not converted. Money-based units keep their currency: `t/¤ m` fits `t/CNY m`.
 with
 
 metric_values as (
@@ -11,39 +13,59 @@ kpi_catalogue as (
     select * from {{ ref('kpi_catalogue') }}
 ),
 
-unit_conversions as (
-    select * from {{ ref('unit_conversions') }}
+unit_conventions as (
+    select * from {{ ref('unit_conventions') }}
 ),
 
 with_conversion as (
     select
         metric_values.*,
         kpi_catalogue.quantity,
-        kpi_catalogue.canonical_unit,
-        unit_conversions.multiplier,
-        unit_conversions.multiplier is not null as has_unit_conversion
+        case
+            when metric_values.currency is not null
+                then replace(kpi_catalogue.canonical_unit, '¤', metric_values.currency)
+            else kpi_catalogue.canonical_unit
+        end as canonical_unit,
+        cast(
+            metric_values.unit_multiplier * case
+                when metric_values.unit_generic = kpi_catalogue.canonical_unit then 1
+                else unit_conventions.multiplier
+            end as {{ exact_decimal() }}
+        ) as multiplier,
+        metric_values.unit_generic = kpi_catalogue.canonical_unit
+        or unit_conventions.multiplier is not null as has_unit_conversion,
+        metric_values.unit_generic is not null as has_unit
     from metric_values
     inner join kpi_catalogue
         on metric_values.metric_code = kpi_catalogue.metric_code
-    left join unit_conversions
+    left join unit_conventions
         on
-            metric_values.unit_as_printed = unit_conversions.unit_as_printed
-            and kpi_catalogue.quantity = unit_conversions.quantity
+            kpi_catalogue.quantity = unit_conventions.quantity
+            and metric_values.unit_generic = unit_conventions.unit_generic
+            and kpi_catalogue.canonical_unit = unit_conventions.canonical_unit
 ),
 
 converted as (
     select
         *,
-        {{ canonical_interval('value_number', 'multiplier', 'decimals_printed') }}
+        {{ canonical_interval('value_number', 'multiplier', 'decimals_printed', 'value_qualifier') }}
     from with_conversion
 ),
 
+-- The value that stands for a company, year and metric: a reported figure over a not-reported one,
+-- a report over reference data, the latest report over earlier ones (a restatement wins).
 ranked as (
     select
         *,
         has_unit_conversion and row_number() over (
             partition by company_id, fiscal_year, metric_code, has_unit_conversion
-            order by source_priority, document_path, line_number, column_number
+            order by
+                case when is_reported then 0 else 1 end,
+                source_priority asc,
+                document_fiscal_year desc,
+                document_path asc,
+                line_number asc,
+                column_number asc
         ) = 1 as is_preferred
     from converted
 )

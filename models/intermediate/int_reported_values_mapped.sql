@@ -12,6 +12,10 @@ boundary_overrides as (
     select * from {{ ref('stg_reports__boundary_overrides') }}
 ),
 
+label_overrides as (
+    select * from {{ ref('stg_reports__label_overrides') }}
+),
+
 label_aliases as (
     select * from {{ ref('label_aliases') }}
 ),
@@ -26,18 +30,28 @@ located as (
         documents.document_path,
         documents.company_id,
         documents.company_name,
+        documents.fiscal_year as document_fiscal_year,
         documents.boundary_code as document_boundary_code
     from reported_values
     inner join documents
         on reported_values.document_sha256 = documents.document_sha256
 ),
 
+-- A document's own decision for a label (its metadata's `labels`) comes before the catalogue's aliases.
 mapped as (
     select
         located.*,
-        label_aliases.metric_code,
-        label_aliases.metric_code is not null as is_mapped
+        label_overrides.mapping_basis,
+        coalesce(label_overrides.metric_code, label_aliases.metric_code) as metric_code,
+        case
+            when label_overrides.metric_code is not null then 'document'
+            when label_aliases.metric_code is not null then 'alias'
+        end as mapping_source
     from located
+    left join label_overrides
+        on
+            located.document_sha256 = label_overrides.document_sha256
+            and located.label_key = label_overrides.label_key
     left join label_aliases
         on located.label_key = label_aliases.label_key
 ),
@@ -48,6 +62,7 @@ bounded as (
     select
         mapped.*,
         boundary_overrides.boundary_basis,
+        mapped.metric_code is not null as is_mapped,
         coalesce(
             boundary_overrides.boundary_code,
             case

@@ -8,6 +8,19 @@ report_tables as (
     select * from {{ ref('stg_reports__tables') }}
 ),
 
+reported_values as (
+    select * from {{ ref('int_reported_values_mapped') }}
+),
+
+mapping_counts as (
+    select
+        document_sha256,
+        cast(sum(case when is_mapped then 1 else 0 end) as integer) as mapped_value_count,
+        cast(count(distinct case when not is_mapped then label_key end) as integer) as unmapped_label_count
+    from reported_values
+    group by document_sha256
+),
+
 table_counts as (
     select
         document_sha256,
@@ -38,11 +51,15 @@ described as (
         documents.reject_count,
         documents.loader_version,
         documents.loaded_at,
+        coalesce(mapping_counts.mapped_value_count, 0) as mapped_value_count,
+        coalesce(mapping_counts.unmapped_label_count, 0) as unmapped_label_count,
         coalesce(table_counts.kpi_table_count, 0) as kpi_table_count,
         coalesce(table_counts.skipped_table_count, 0) as skipped_table_count
     from documents
     left join table_counts
         on documents.document_sha256 = table_counts.document_sha256
+    left join mapping_counts
+        on documents.document_sha256 = mapping_counts.document_sha256
 )
 
 select * from described

@@ -15,7 +15,7 @@ described as (
         intensities.metric_code,
         kpi_catalogue.name_en as metric_name_en,
         kpi_catalogue.kind as metric_kind,
-        intensities.canonical_unit as unit,
+        intensities.unit,
         intensities.formula,
         intensities.status,
         intensities.numerator_metric_code,
@@ -45,11 +45,12 @@ described as (
         intensities.printed_unit_as_printed,
         intensities.printed_boundary_code,
         intensities.printed_document_path,
-        intensities.printed_line_number,
+        intensities.printed_location,
         intensities.agrees_at_printed_precision,
         intensities.implied_denominator_value,
         intensities.implied_denominator_lower,
         intensities.implied_denominator_upper,
+        intensities.has_currency_mismatch,
         intensities.has_boundary_mismatch,
         intensities.boundary_note
     from intensities

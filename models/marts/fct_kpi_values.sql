@@ -1,44 +1,64 @@
+-- One value per company, fiscal year and metric: the latest printing of it (a later report's
+-- restatement over the earlier figure, a reported figure over "not reported").
 with
 
-kpi_values as (
-    select * from {{ ref('int_metric_values_converted') }}
-    where source_kind = 'report' and has_unit_conversion
+reported_values as (
+    select * from {{ ref('fct_kpi_reported_values') }}
 ),
 
-kpi_catalogue as (
-    select * from {{ ref('kpi_catalogue') }}
-),
-
-described as (
+printings as (
     select
-        kpi_values.company_id,
-        kpi_values.company_name,
-        kpi_values.fiscal_year,
-        kpi_values.metric_code,
-        kpi_catalogue.name_en as metric_name_en,
-        kpi_catalogue.name_zh as metric_name_zh,
-        kpi_catalogue.kind as metric_kind,
-        kpi_catalogue.hkex_kpi,
-        kpi_catalogue.gri_disclosure,
-        kpi_values.value_canonical,
-        kpi_values.value_lower,
-        kpi_values.value_upper,
-        kpi_values.canonical_unit,
-        kpi_values.value_as_printed,
-        kpi_values.value_number as value_number_as_printed,
-        kpi_values.decimals_printed,
-        kpi_values.unit_as_printed,
-        kpi_values.label_as_printed,
-        kpi_values.boundary_code,
-        kpi_values.boundary_basis,
-        kpi_values.document_path,
-        kpi_values.document_sha256,
-        kpi_values.line_number,
-        kpi_values.table_heading,
-        kpi_values.section_heading
-    from kpi_values
-    inner join kpi_catalogue
-        on kpi_values.metric_code = kpi_catalogue.metric_code
+        company_id,
+        fiscal_year,
+        metric_code,
+        cast(count(distinct document_sha256) as integer) as document_count
+    from reported_values
+    group by company_id, fiscal_year, metric_code
+),
+
+latest as (
+    select
+        reported_values.company_id,
+        reported_values.company_name,
+        reported_values.fiscal_year,
+        reported_values.metric_code,
+        reported_values.metric_name_en,
+        reported_values.metric_name_zh,
+        reported_values.metric_kind,
+        reported_values.hkex_kpi,
+        reported_values.gri_disclosure,
+        reported_values.is_reported,
+        reported_values.value_canonical,
+        reported_values.value_lower,
+        reported_values.value_upper,
+        reported_values.canonical_unit,
+        reported_values.value_qualifier,
+        reported_values.value_as_printed,
+        reported_values.value_number_as_printed,
+        reported_values.decimals_printed,
+        reported_values.not_reported_as_printed,
+        reported_values.unit_as_printed,
+        reported_values.label_as_printed,
+        reported_values.footnote_markers,
+        reported_values.boundary_code,
+        reported_values.boundary_basis,
+        reported_values.document_path,
+        reported_values.document_sha256,
+        reported_values.document_fiscal_year,
+        reported_values.line_number,
+        reported_values.location,
+        reported_values.page_number,
+        reported_values.column_label,
+        reported_values.table_heading,
+        reported_values.section_heading,
+        printings.document_count
+    from reported_values
+    inner join printings
+        on
+            reported_values.company_id = printings.company_id
+            and reported_values.fiscal_year = printings.fiscal_year
+            and reported_values.metric_code = printings.metric_code
+    where reported_values.is_latest
 )
 
-select * from described
+select * from latest

@@ -1,7 +1,8 @@
 {#-
     A printed intensity agrees with the one derived from its printed numerator and a known
     denominator, at the precision both were printed (interval division, then overlap). Rows whose
-    numerator and denominator cover different boundaries are not comparable and are not judged.
+    inputs cover different boundaries or currencies are not comparable and not judged; their status
+    says so.
     `model` needs the columns of fct_kpi_intensities.
 -#}
 {% test printed_intensity_agrees(model) %}
@@ -17,8 +18,8 @@ failures as (
         *,
         'intensity ' || metric_code || ' for ' || company_id || ' '
         || cast(fiscal_year as {{ dbt.type_string() }}) || ': printed ' || printed_value_as_printed || ' '
-        || printed_unit_as_printed || ' (' || printed_document_path || ' line '
-        || cast(printed_line_number as {{ dbt.type_string() }}) || ') is ['
+        || coalesce(printed_unit_as_printed, '') || ' (' || printed_document_path || ' ' || printed_location
+        || ') is ['
         || {{ format_decimal('printed_lower') }} || ', ' || {{ format_decimal('printed_upper') }} || '] ' || unit
         || ' but ' || formula || ' gives ['
         || cast(derived_lower as {{ dbt.type_string() }}) || ', '
@@ -26,8 +27,7 @@ failures as (
         || ' and ' || denominator_source as failure_message
     from intensities
     where
-        not has_boundary_mismatch
-        and not agrees_at_printed_precision
+        status = 'disagrees'
 )
 
 select * from failures

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from loaders.labels import read_unit_vocabulary
+from loaders.metadata import read_metadata
 
-from .helpers import REPORT, UNITS
-
-
-@pytest.fixture(scope="session")
-def known_units() -> frozenset[str]:
-    return read_unit_vocabulary(UNITS)
+from .helpers import REPORT
 
 
 @pytest.fixture(scope="session")
 def report_text() -> str:
     return REPORT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def xiaomi_metadata():
+    return read_metadata(REPORT)[0]

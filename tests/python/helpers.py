@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "reports" / "xiaomi-2019-esg-report.zh-Hant.txt"
-UNITS = ROOT / "seeds" / "unit_conversions.csv"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def line_of(text: str, number: int) -> str:

@@ -52,8 +52,10 @@ def bundled(tmp_path_factory):
 def test_build_summary_counts_documents_values_rejects_intensities_and_checks(bundled):
     result, warehouse, _ = bundled
     assert f"published {warehouse}" in result.stdout
-    assert "documents: 1, values: 18, rejects: 0" in result.stdout
-    assert "intensities: 8 (agrees 1, boundary_mismatch 4, denominator_not_disclosed 3)" in result.stdout
+    assert "documents: 1, values: 18, rejects: 0, unmapped labels: 0" in result.stdout
+    assert "intensities: 10 (agrees 1, boundary_mismatch 4, denominator_not_disclosed 3, derived_only 2)" in (
+        result.stdout
+    )
     assert " 0 failed, 0 errored" in result.stdout
 
 
@@ -154,7 +156,7 @@ def test_a_garbled_line_is_rejected_with_file_and_line_and_nothing_else_is_lost(
     result, warehouse = make_build(tmp_path, {1029: "用水總量(噸)\t144,8O3.29"})
     assert result.returncode == 0, result.stdout
     assert f"{tmp_path}/reports/{REPORT.name}:1029: rejected (malformed_number): malformed number" in result.stderr
-    assert "documents: 1, values: 17, rejects: 1" in result.stdout
+    assert "documents: 1, values: 17, rejects: 1, unmapped labels: 0" in result.stdout
     assert "WARN assert_no_rejected_lines" in result.stdout
     assert query(warehouse, "select count(*) from marts.fct_kpi_values") == [(17,)]
     assert query(warehouse, "select line_number, reason_code, line_text from marts.fct_rejected_lines") == [
@@ -165,7 +167,7 @@ def test_a_garbled_line_is_rejected_with_file_and_line_and_nothing_else_is_lost(
 def test_a_unit_of_the_wrong_dimension_fails_the_build_naming_document_and_line(tmp_path):
     result, _ = make_build(tmp_path, {1024: "綜合能源消耗總量(噸)\t34,282.58"})
     assert result.returncode != 0
-    assert f"{REPORT.name} line 1024: unit '噸' does not fit metric energy_total (a quantity of energy in MWh)" in (
+    assert f"{REPORT.name} line 1024: unit '噸' (t) does not fit metric energy_total (a quantity of energy in MWh)" in (
         result.stdout
     )
 

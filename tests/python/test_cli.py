@@ -10,12 +10,20 @@ import duckdb
 
 from .helpers import ROOT, copy_report
 
-RAW_TABLES = ["documents", "report_tables", "reported_values", "footnotes", "rejected_lines", "boundary_overrides"]
+RAW_TABLES = [
+    "documents",
+    "report_tables",
+    "reported_values",
+    "footnotes",
+    "rejected_lines",
+    "boundary_overrides",
+    "label_overrides",
+]
 
 
 def load(*args: str | Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "loaders", "load", *map(str, args), "--units", str(ROOT / "seeds/unit_conversions.csv")],
+        [sys.executable, "-m", "loaders", "load", *map(str, args)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -33,16 +41,19 @@ def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
         return tables
 
 
-def test_loads_the_bundled_report(tmp_path):
+def test_loads_the_bundled_reports(tmp_path):
     warehouse = tmp_path / "w.duckdb"
     result = load("reports", "--warehouse", warehouse)
     assert result.returncode == 0, result.stderr
-    assert "reports/xiaomi-2019-esg-report.zh-Hant.txt: 2 KPI tables, 18 candidate lines -> 18 values, 0 rejects" in (
-        result.stdout
-    )
+    for line in (
+        "reports/xiaomi-2019-esg-report.zh-Hant.txt: 2 KPI tables, 18 candidate lines -> 18 values, 0 rejects",
+        "reports/siemens_sustainability_report_fy2023.pdf: 12 KPI tables, 134 candidate lines -> 268 values, 0 rejects",
+        "reports/shell_2019_sustainability_report_4page_excerpt.pdf: 6 KPI tables, 28 candidate lines -> 280 values,"
+        " 0 rejects",
+    ):
+        assert line in result.stdout
     rows = snapshot(warehouse)
-    assert len(rows["documents"]) == 1 and len(rows["reported_values"]) == 18 and rows["rejected_lines"] == []
-    assert len(rows["footnotes"]) == 10
+    assert len(rows["documents"]) == 3 and len(rows["reported_values"]) == 566 and rows["rejected_lines"] == []
 
 
 def test_loading_twice_leaves_the_same_rows(tmp_path):
@@ -74,8 +85,12 @@ def test_prune_removes_documents_no_longer_in_the_folder(tmp_path):
     assert load(elsewhere, "--warehouse", warehouse).returncode == 0
     assert load("reports", "--warehouse", warehouse, "--prune").returncode == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        paths = con.execute("select document_path from raw.documents").fetchall()
-    assert paths == [("reports/xiaomi-2019-esg-report.zh-Hant.txt",)]
+        paths = con.execute("select document_path from raw.documents order by 1").fetchall()
+    assert paths == [
+        ("reports/shell_2019_sustainability_report_4page_excerpt.pdf",),
+        ("reports/siemens_sustainability_report_fy2023.pdf",),
+        ("reports/xiaomi-2019-esg-report.zh-Hant.txt",),
+    ]
 
 
 def test_a_garbled_line_is_reported_with_file_and_line_and_kept(tmp_path):
@@ -135,3 +150,10 @@ def test_a_warehouse_held_by_another_process_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert f"{warehouse}: cannot open for writing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_seed_columns_derived_by_the_loaders_are_up_to_date():
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders", "seeds", "--check"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

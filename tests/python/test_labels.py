@@ -2,7 +2,7 @@ import csv
 
 import pytest
 
-from loaders.labels import label_key, split_unit
+from loaders.labels import cut_markers, label_key, split_unit
 from loaders.pipeline import read_document
 
 from .helpers import REPORT, ROOT
@@ -23,21 +23,48 @@ def test_unit_is_the_trailing_parenthesised_group(label, text, unit):
     assert (split.text, split.unit) == (text, unit)
 
 
-def test_label_key_folds_width_case_and_spaces():
-    assert label_key("直接溫室氣體排放總量（範圍一）") == "直接溫室氣體排放總量(範圍一)"
+def test_label_key_folds_width_script_case_and_spaces():
+    # Traditional and Simplified Chinese, full-width or not, meet on one key.
+    assert (
+        label_key("直接溫室氣體排放總量（範圍一）")
+        == label_key("直接温室气体排放总量(范围一)")
+        == "直接温室气体排放总量(范围一)"
+    )
     assert label_key("  Total   GHG  Emissions ") == "total ghg emissions"
 
 
-def test_alias_seed_is_stored_in_label_key_form():
+@pytest.mark.parametrize(
+    ("label", "text", "markers"),
+    [
+        (
+            "Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent) [A]",
+            "Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent)",
+            ("A",),
+        ),
+        ("Flaring (upstream) [C] [P]", "Flaring (upstream)", ("C", "P")),
+        (
+            "Scope 2 – Upstream [B] (million tonnes CO2 equivalent)",
+            "Scope 2 – Upstream (million tonnes CO2 equivalent)",
+            ("B",),
+        ),
+        ("用水總量²", "用水總量", ("2",)),
+        ("Scope 1", "Scope 1", ()),
+    ],
+)
+def test_footnote_markers_are_cut_from_labels_and_kept(label, text, markers):
+    assert cut_markers(label) == (text, markers)
+
+
+def test_alias_seed_keys_are_derived_from_its_labels():
     with (ROOT / "seeds" / "label_aliases.csv").open(encoding="utf-8") as handle:
-        keys = [row["label_key"] for row in csv.DictReader(handle)]
-    assert keys
-    assert [key for key in keys if key != label_key(key)] == []
+        rows = list(csv.DictReader(handle))
+    assert rows
+    assert [row["label"] for row in rows if row["label_key"] != label_key(row["label"])] == []
 
 
-def test_every_label_of_the_bundled_report_has_an_alias(known_units):
+def test_every_label_of_the_bundled_report_has_an_alias():
     with (ROOT / "seeds" / "label_aliases.csv").open(encoding="utf-8") as handle:
         aliases = {row["label_key"] for row in csv.DictReader(handle)}
-    document = read_document(REPORT, known_units)
+    document = read_document(REPORT)
     unmapped = [value.label_as_printed for value in document.extraction.values if value.label_key not in aliases]
     assert unmapped == []

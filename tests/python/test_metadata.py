@@ -51,3 +51,37 @@ def test_missing_sidecar_is_named(tmp_path):
     document.write_text("x\n")
     with pytest.raises(MetadataError, match=r"no metadata file: expected report\.txt\.yml beside it"):
         read_metadata(document)
+
+
+def test_optional_fields_shape_how_a_document_is_read():
+    text = (
+        VALID
+        + """
+number_format: {decimal_separator: ","}
+units: {default: "'000 kWh"}
+pages: "109-111, 113"
+labels:
+  - {label: "Scope 1+2 Total", metric: ghg_scope_1_2_market_based, basis: "550 = 387 + 163 (market based)"}
+"""
+    )
+    metadata = parse_metadata(Path("x.pdf.yml"), text)
+    assert metadata.decimal_separator == ","
+    assert metadata.default_unit == "'000 kWh"
+    assert metadata.pages == (109, 110, 111, 113)
+    assert [(o.label, o.metric_code) for o in metadata.label_overrides] == [
+        ("Scope 1+2 Total", "ghg_scope_1_2_market_based")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('number_format: {decimal_separator: ";"}', "must be '.' or ','"),
+        ("units: {default: bananas}", "field 'units.default': unknown unit 'bananas'"),
+        ("pages: 113-109", "field 'pages' must list page numbers"),
+        ("labels: [{label: x, metric: Not A Code, basis: y}]", r"'labels\[0\]\.metric' must be a lower-case code"),
+    ],
+)
+def test_bad_optional_fields_are_named(extra, message):
+    with pytest.raises(MetadataError, match=message):
+        parse_metadata(Path("x.yml"), VALID + extra + "\n")

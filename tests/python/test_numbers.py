@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from loaders.numbers import NumberFormatError, parse_number
+from loaders.numbers import NumberFormatError, parse_cell, parse_number
 
 
 @pytest.mark.parametrize(
@@ -25,12 +25,66 @@ def test_reads_printed_figures_exactly_with_their_decimals(printed, value, decim
     assert str(number.value) == str(value)  # exact, trailing zeros kept
 
 
-@pytest.mark.parametrize("printed", ["28#3.42", "1,23.4", "12,3456", "1.2.3", "", "abc", "1,000.", ".5", "1 000"])
+@pytest.mark.parametrize("printed", ["28#3.42", "1,23.4", "12,3456", "1.2.3", "abc", "1,000.", ".5", "1 000 0"])
 def test_rejects_what_is_not_a_number(printed):
     with pytest.raises(NumberFormatError, match="malformed number"):
-        parse_number(printed)
+        parse_cell(printed)
+
+
+@pytest.mark.parametrize(
+    ("printed", "value", "decimals", "extra"),
+    [
+        ("２２，７８２．２６", Decimal("22782.26"), 2, {}),  # full-width digits and punctuation
+        ("< 0,1", Decimal("0.1"), 1, {"qualifier": "<"}),  # Siemens: a bound with a decimal comma
+        ("≤5", Decimal("5"), 0, {"qualifier": "<"}),
+        ("(1,234)", Decimal("-1234"), 0, {}),  # accounting negative
+        ("−13.5%", Decimal("-13.5"), 1, {"glued_unit": "%"}),
+        ("15%", Decimal("15"), 0, {"glued_unit": "%"}),
+        ("2,200萬", Decimal("2200"), 0, {"glued_unit": "萬"}),
+        ("1.5億", Decimal("1.5"), 1, {"glued_unit": "億"}),
+        ("283.42¹", Decimal("283.42"), 2, {"markers": ("1",)}),
+        ("283.42 [A]", Decimal("283.42"), 2, {"markers": ("A",)}),
+        ("1 234 567", Decimal("1234567"), 0, {}),
+        ("12,5", Decimal("12.5"), 1, {}),  # a comma before one or two digits is a decimal comma
+        ("0.0", Decimal("0.0"), 1, {}),
+    ],
+)
+def test_reads_what_is_printed_around_a_number(printed, value, decimals, extra):
+    cell = parse_cell(printed)
+    assert (cell.value, cell.decimals) == (value, decimals)
+    for field, expected in extra.items():
+        assert getattr(cell, field) == expected
+
+
+@pytest.mark.parametrize("printed", ["N/A", "n.a.", "不適用", "不适用", "—", "–", "-", "", "  ", "Not applicable"])
+def test_not_reported_is_null_never_zero(printed):
+    cell = parse_cell(printed)
+    assert (cell.value, cell.decimals, cell.not_reported) == (None, None, printed.strip())
+
+
+def test_footnote_digits_glued_to_a_number_are_told_apart_by_the_table_notes():
+    notes = frozenset({"4", "8"})
+    assert (parse_cell("47.6%4", footnotes=notes).value, parse_cell("47.6%4", footnotes=notes).markers) == (
+        Decimal("47.6"),
+        ("4",),
+    )
+    # 1,4128 cannot be a number; 1,412 with note 8 can.
+    assert (parse_cell("1,4128", footnotes=notes).value, parse_cell("1,4128", footnotes=notes).markers) == (
+        Decimal("1412"),
+        ("8",),
+    )
+    # 3154 is a number as it stands: in plain text it stays one (a PDF's superscript settles it).
+    assert parse_cell("3154", footnotes=notes).value == Decimal("3154")
+    # Without a note 8 the digits are not a marker, and 1,4128 is malformed.
+    with pytest.raises(NumberFormatError):
+        parse_cell("1,4128")
+
+
+def test_a_document_with_decimal_commas():
+    cell = parse_cell("1.234,56", decimal_separator=",")
+    assert (cell.value, cell.decimals) == (Decimal("1234.56"), 2)
 
 
 def test_refuses_more_decimals_than_are_kept_exactly():
     with pytest.raises(NumberFormatError, match="decimals"):
-        parse_number("0." + "1" * 13)
+        parse_cell("0." + "1" * 11)

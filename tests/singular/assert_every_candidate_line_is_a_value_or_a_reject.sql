@@ -1,5 +1,5 @@
--- Every candidate line the loader found in a document's KPI tables is a value or a reject, never
--- both and never neither: the loader's own count matches the rows that reached the warehouse.
+-- Every candidate row the loader found in a document's KPI tables became values or a reject, and
+-- the loader's own count matches the rows that reached the warehouse: no input row was dropped.
 with
 
 documents as (
@@ -14,24 +14,25 @@ rejected_lines as (
     select * from {{ ref('stg_reports__rejected_lines') }}
 ),
 
-accounted_lines as (
-    select distinct
-        document_sha256,
-        line_number
-    from reported_values
-    union all
+accounted_rows as (
     select
         document_sha256,
+        page_number,
+        line_number
+    from reported_values
+    union
+    select
+        document_sha256,
+        page_number,
         line_number
     from rejected_lines
 ),
 
-line_counts as (
+row_counts as (
     select
         document_sha256,
-        count(*) as accounted_line_count,
-        count(distinct line_number) as distinct_line_count
-    from accounted_lines
+        count(*) as accounted_row_count
+    from accounted_rows
     group by document_sha256
 ),
 
@@ -39,24 +40,20 @@ compared as (
     select
         documents.document_path,
         documents.candidate_line_count,
-        coalesce(line_counts.accounted_line_count, 0) as accounted_line_count,
-        coalesce(line_counts.distinct_line_count, 0) as distinct_line_count
+        coalesce(row_counts.accounted_row_count, 0) as accounted_row_count
     from documents
-    left join line_counts
-        on documents.document_sha256 = line_counts.document_sha256
+    left join row_counts
+        on documents.document_sha256 = row_counts.document_sha256
 ),
 
 failures as (
     select
         *,
         document_path || ': ' || cast(candidate_line_count as {{ dbt.type_string() }})
-        || ' candidate lines but ' || cast(accounted_line_count as {{ dbt.type_string() }})
-        || ' values and rejects (' || cast(distinct_line_count as {{ dbt.type_string() }})
-        || ' distinct lines)' as failure_message
+        || ' candidate rows but ' || cast(accounted_row_count as {{ dbt.type_string() }})
+        || ' became values or rejects' as failure_message
     from compared
-    where
-        candidate_line_count <> accounted_line_count
-        or accounted_line_count <> distinct_line_count
+    where candidate_line_count <> accounted_row_count
 )
 
 select * from failures

@@ -1,9 +1,11 @@
--- Every intensity the catalogue defines has a row for every company-year with a document, even
--- where its numerator or denominator is missing: intensities never silently disappear.
+-- Every intensity the catalogue defines has a row for every company-year that prints it (even
+-- where its denominator is not disclosed) or reports both its numerator and denominator:
+-- intensities never silently disappear.
 with
 
-documents as (
-    select * from {{ ref('stg_reports__documents') }}
+metric_values as (
+    select * from {{ ref('int_metric_values_converted') }}
+    where is_preferred and value_canonical is not null
 ),
 
 kpi_catalogue as (
@@ -14,14 +16,37 @@ intensities as (
     select * from {{ ref('fct_kpi_intensities') }}
 ),
 
-expected as (
-    select distinct
-        documents.company_id,
-        documents.fiscal_year,
+printed as (
+    select
+        metric_values.company_id,
+        metric_values.fiscal_year,
         kpi_catalogue.metric_code
-    from documents
-    cross join kpi_catalogue
+    from kpi_catalogue
+    inner join metric_values
+        on kpi_catalogue.metric_code = metric_values.metric_code
+    where kpi_catalogue.kind in ('intensity', 'per_capita') and metric_values.source_kind = 'report'
+),
+
+derivable as (
+    select
+        numerators.company_id,
+        numerators.fiscal_year,
+        kpi_catalogue.metric_code
+    from kpi_catalogue
+    inner join metric_values as numerators
+        on kpi_catalogue.numerator_metric_code = numerators.metric_code
+    inner join metric_values as denominators
+        on
+            kpi_catalogue.denominator_metric_code = denominators.metric_code
+            and numerators.company_id = denominators.company_id
+            and numerators.fiscal_year = denominators.fiscal_year
     where kpi_catalogue.kind in ('intensity', 'per_capita')
+),
+
+expected as (
+    select * from printed
+    union
+    select * from derivable
 ),
 
 failures as (

@@ -1,21 +1,20 @@
--- Every label read from a KPI table maps to a catalogue metric; an unmapped label is reported
--- (a warning: its value stays in the raw and staging layers until an alias is added).
+-- Every label read from a KPI table maps to a catalogue metric; each one that does not is listed
+-- with the closest catalogue candidates (a warning: its values are kept, see fct_unmapped_labels).
 {{ config(severity='warn') }}
 
 with
 
-reported_values as (
-    select * from {{ ref('int_reported_values_mapped') }}
+unmapped_labels as (
+    select * from {{ ref('fct_unmapped_labels') }}
 ),
 
 failures as (
     select
         *,
-        document_path || ' line ' || cast(line_number as {{ dbt.type_string() }}) || ': label '''
-        || label_as_printed || ''' maps to no metric; add it to seeds/label_aliases.csv as '''
-        || label_key || '''' as failure_message
-    from reported_values
-    where not is_mapped
+        document_path || ' ' || first_location || ': label ''' || label_as_printed || ''' maps to no metric ('
+        || cast(value_count as {{ dbt.type_string() }}) || ' values); closest: '
+        || coalesce(closest_candidates, 'none') as failure_message
+    from unmapped_labels
 )
 
 select * from failures

@@ -1,5 +1,5 @@
--- No candidate line was rejected; each rejected line is reported with its document, line and
--- reason (a warning: the line is kept in fct_rejected_lines and counted in the build summary).
+-- No candidate row was rejected; each rejected row is reported with its document, place and
+-- reason (a warning: the row is kept in fct_rejected_lines and counted in the build summary).
 {{ config(severity='warn') }}
 
 with
@@ -11,8 +11,7 @@ rejected_lines as (
 failures as (
     select
         *,
-        document_path || ':' || cast(line_number as {{ dbt.type_string() }}) || ': rejected ('
-        || reason_code || '): ' || reason as failure_message
+        document_path || ' ' || location || ': rejected (' || reason_code || '): ' || reason as failure_message
     from rejected_lines
 )
 

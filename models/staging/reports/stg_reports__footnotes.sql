@@ -9,7 +9,9 @@ renamed as (
         document_sha256,
         table_index,
         footnote_number,
+        marker as footnote_marker,
         line_number,
+        page_number,
         footnote_text
     from source
 )

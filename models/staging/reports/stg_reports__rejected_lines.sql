@@ -9,6 +9,9 @@ renamed as (
         document_sha256,
         table_index,
         line_number,
+        location,
+        page_number,
+        column_number,
         line_text,
         reason_code,
         reason

@@ -13,6 +13,8 @@ renamed as (
         scope_statement,
         first_line as first_line_number,
         last_line as last_line_number,
+        page_number,
+        unit_text as table_unit_as_printed,
         is_kpi_table,
         skip_reason
     from source

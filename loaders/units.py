@@ -1,0 +1,238 @@
+"""Units as printed, normalised with pint to one unit per kind of quantity.
+
+A printed unit such as `1,000 metric tons of CO2e emissions`, `千公噸`, `'000 kWh`,
+`metric tons of CO2e emissions per Mio. € revenue` or `噸/百萬元` is read into a pint quantity and
+expressed in the warehouse's unit for its dimension: tCO2e, t, MWh, m3, m2, person, count, %, or
+millions of its currency (`CNY m`). The result carries the multiplier from the printed unit, so
+value in normalised unit = printed value x multiplier. Which normalised unit fits which metric is
+the catalogue's business (dbt); this module only says what a printed unit is.
+
+Reports print metric tonnes: `ton`, `tons` and `噸` are read as tonnes (1,000 kg), not short tons.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, getcontext
+from functools import lru_cache
+
+import opencc
+import pint
+
+getcontext().prec = 34
+
+_REGISTRY = pint.UnitRegistry(non_int_type=Decimal, autoconvert_offset_to_baseunit=False)
+for _definition in (
+    "gram_co2e = [co2e] = gCO2e",
+    "tCO2e = 1000000 * gram_co2e",
+    "ktCO2e = 1000 * tCO2e",
+    "MtCO2e = 1000000 * tCO2e",
+    "person = [person]",
+    "counted_item = [count]",  # pint's own `count` is dimensionless
+    "CNY = [currency_cny]",
+    "EUR = [currency_eur]",
+    "USD = [currency_usd]",
+    "HKD = [currency_hkd]",
+    "GBP = [currency_gbp]",
+    "JPY = [currency_jpy]",
+):
+    _REGISTRY.define(_definition)
+
+CURRENCIES = ("CNY", "EUR", "USD", "HKD", "GBP", "JPY")
+GENERIC_CURRENCY = "¤"
+
+# The unit every dimension is stored in, with its display name.
+_PREFERRED: tuple[tuple[str, str], ...] = (
+    ("tCO2e", "tCO2e"),
+    ("tonne", "t"),
+    ("megawatt_hour", "MWh"),
+    ("meter ** 3", "m3"),
+    ("meter ** 2", "m2"),
+    ("person", "person"),
+    ("counted_item", "count"),
+    *((f"1000000 * {code}", f"{code} m") for code in CURRENCIES),
+)
+
+# Words for units, after NFKC, simplified Chinese and lower case; longest first when matched.
+_UNIT_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        ["t", "tonne", "tonnes", "ton", "tons", "metric ton", "metric tons", "metric tonne", "metric tonnes"],
+        "tonne",
+    ),
+    **dict.fromkeys(["吨", "公吨"], "tonne"),
+    **dict.fromkeys(["kt", "kilotonne", "kilotonnes"], "kilotonne"),
+    **dict.fromkeys(["kg", "kilogram", "kilograms", "千克", "公斤"], "kilogram"),
+    **dict.fromkeys(["g", "gram", "grams", "克"], "gram"),
+    **dict.fromkeys(["wh"], "watt_hour"),
+    **dict.fromkeys(["kwh", "kilowatt hour", "kilowatt hours", "kilowatt-hours", "千瓦时", "度"], "kilowatt_hour"),
+    **dict.fromkeys(["mwh", "megawatt hour", "megawatt hours", "megawatt-hours", "兆瓦时"], "megawatt_hour"),
+    **dict.fromkeys(["gwh", "gigawatt hour", "gigawatt hours", "吉瓦时"], "gigawatt_hour"),
+    **dict.fromkeys(["twh", "terawatt hour", "terawatt hours"], "terawatt_hour"),
+    **dict.fromkeys(["mj", "megajoule", "megajoules", "兆焦"], "megajoule"),
+    **dict.fromkeys(["gj", "gigajoule", "gigajoules", "吉焦"], "gigajoule"),
+    **dict.fromkeys(["tj", "terajoule", "terajoules", "太焦"], "terajoule"),
+    **dict.fromkeys(["pj", "petajoule", "petajoules"], "petajoule"),
+    **dict.fromkeys(
+        ["m3", "m^3", "cubic meter", "cubic meters", "cubic metre", "cubic metres", "cbm", "立方米"], "meter ** 3"
+    ),
+    **dict.fromkeys(["ml", "megalitre", "megalitres", "megaliter", "megaliters"], "megaliter"),
+    **dict.fromkeys(["l", "litre", "litres", "liter", "liters", "升"], "liter"),
+    **dict.fromkeys(
+        ["m2", "m^2", "sqm", "sq m", "square meter", "square meters", "square metre", "square metres", "平方米"],
+        "meter ** 2",
+    ),
+    **dict.fromkeys(
+        ["person", "persons", "people", "employee", "employees", "head", "headcount", "fte", "人", "名", "员工"],
+        "person",
+    ),
+    **dict.fromkeys(["no.", "no", "number", "count", "units", "pcs", "个", "件", "台", "家", "次"], "counted_item"),
+    **dict.fromkeys(["%", "percent", "per cent", "百分比"], "percent"),
+    **dict.fromkeys(["cny", "rmb", "yuan", "元", "人民币", "人民币元"], "CNY"),
+    **dict.fromkeys(["eur", "€", "euro", "euros"], "EUR"),
+    **dict.fromkeys(["usd", "us$", "$", "us dollar", "us dollars", "dollar", "dollars", "美元"], "USD"),
+    **dict.fromkeys(["hkd", "hk$", "港元", "港币"], "HKD"),
+    **dict.fromkeys(["gbp", "£"], "GBP"),
+}
+_UNIT_PATTERN = "|".join(re.escape(word) for word in sorted(_UNIT_WORDS, key=len, reverse=True))
+_UNIT_PREFIX = re.compile("^(?:" + "|".join(re.escape(w) for w in _UNIT_WORDS if not w.isascii()) + ")")
+
+# Scale words and figures that multiply the unit ("1,000 metric tons", "'000 kWh", "千公噸", "百萬元").
+_SCALES: dict[str, Decimal] = {
+    "thousand": Decimal(1000),
+    "thousands": Decimal(1000),
+    "million": Decimal(10**6),
+    "millions": Decimal(10**6),
+    "mio.": Decimal(10**6),
+    "mio": Decimal(10**6),
+    "mn": Decimal(10**6),
+    "mm": Decimal(10**6),
+    "billion": Decimal(10**9),
+    "billions": Decimal(10**9),
+    "bn": Decimal(10**9),
+    "千": Decimal(1000),
+    "万": Decimal(10**4),
+    "百万": Decimal(10**6),
+    "千万": Decimal(10**7),
+    "亿": Decimal(10**8),
+}
+_SCALE_FIGURE = re.compile(r"^(?:'000s?|000s|1[,.]?000(?:[,.]000)*)\s*")
+_SCALE_WORD = re.compile("^(" + "|".join(re.escape(w) for w in sorted(_SCALES, key=len, reverse=True)) + r")\s*")
+_SCALE_ANYWHERE = re.compile(r"\b(thousands?|millions?|billions?|mio\.?|mn|bn)(?=\s|$)")
+# Units that are themselves CO2 equivalents, and mentions that make a mass a mass of CO2 equivalent.
+_CO2E_UNIT = re.compile(r"(?:^|\s)(?:(?P<prefix>k|m)?t|(?P<gram>g))\s?co2[\s-]?e(?:q)?\b")
+_CO2E_UNITS = {"": "tCO2e", "k": "ktCO2e", "m": "MtCO2e", "g": "gCO2e"}
+_CO2E = re.compile(
+    r"\bco2[\s-]*e(?:q|quivalents?)?\b|\bco2[\s-]+equivalents?\b|carbon dioxide equivalents?|二氧化碳当量"
+)
+# Words that qualify what is measured, not the unit.
+_NOISE = re.compile(
+    r"\b(?:of|in|the|emissions?|production|produced|revenue|sales|turnover|flared|hydrocarbon|total|weighted|"
+    r"so2|no2|nox|sox|co2|ch4|n2o|rounded|approx\.?)\b|\((?:rounded|approx\.?)\)|营业收入|收入|排放量?"
+)
+_PER = re.compile(r"\s+per\s+|\s*/\s*|每")
+
+
+_STORED = Decimal("1e-12")
+
+
+class UnitError(ValueError):
+    """A printed unit this warehouse cannot read."""
+
+
+@dataclass(frozen=True)
+class NormalizedUnit:
+    unit: str  # "tCO2e", "t/CNY m"
+    generic: str  # the same with any currency written as ¤: "t/¤ m"
+    currency: str | None
+    multiplier: Decimal  # value in `unit` = printed value x multiplier
+
+
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+_CURRENCY_MILLIONS = re.compile(r"\b(" + "|".join(c.lower() for c in CURRENCIES) + r")\s+m\b")
+
+
+def _canonical_text(printed: str) -> str:
+    text = _TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", printed)).strip().lower()
+    text = text.replace("³", "3").replace("²", "2")
+    text = _CURRENCY_MILLIONS.sub(r"million \1", text)  # "EUR m", as the warehouse writes it
+    return re.sub(r"\s+", " ", text)
+
+
+def _side(text: str, printed: str) -> pint.Quantity:
+    """One side of a unit (no division) as a pint quantity whose magnitude is the printed scale."""
+    scale = Decimal(1)
+    while True:
+        text = text.strip()
+        if _UNIT_PREFIX.match(text):  # 千瓦时 is kWh, not a thousand 瓦时
+            break
+        if figure := _SCALE_FIGURE.match(text):
+            digits = re.sub(r"\D", "", figure.group())
+            scale *= Decimal(1000) if digits == "000" else Decimal(digits)  # '000 and 000s mean thousands
+            text = text[figure.end() :]
+        elif word := _SCALE_WORD.match(text):
+            scale *= _SCALES[word.group(1)]
+            text = text[word.end() :]
+        else:
+            break
+    for word in _SCALE_ANYWHERE.findall(text):  # "RMB billion", "EUR million"
+        scale *= _SCALES[word]
+    text = _SCALE_ANYWHERE.sub(" ", text)
+    if explicit := _CO2E_UNIT.search(text):  # "tCO2e", "Mt CO2e": the unit names the CO2 equivalent itself
+        words = _NOISE.sub(" ", text[: explicit.start()] + text[explicit.end() :]).split()
+        if words:
+            raise UnitError(f"unknown unit {printed.strip()!r}")
+        return _REGISTRY.Quantity(scale, _CO2E_UNITS["g" if explicit.group("gram") else explicit.group("prefix") or ""])
+    is_co2e = bool(_CO2E.search(text))
+    text = _CO2E.sub(" ", text)
+    if text.startswith("%") or text.startswith("percent"):  # "% of total fleet": the rest says of what
+        text = "%"
+    text = _NOISE.sub(" ", text)
+    words = [w for w in re.findall(_UNIT_PATTERN + r"|\S+", text) if w.strip(" .,:;()-")]
+    units = [_UNIT_WORDS[w] for w in words if w in _UNIT_WORDS]
+    if len(units) != 1 or len(words) != 1:
+        raise UnitError(f"unknown unit {printed.strip()!r}")
+    quantity = _REGISTRY.Quantity(scale, units[0])
+    if is_co2e and quantity.check("[mass]"):
+        quantity = _REGISTRY.Quantity(quantity.to("tonne").magnitude, "tCO2e")
+    return quantity
+
+
+def _preferred(quantity: pint.Quantity, printed: str) -> tuple[str, str | None, Decimal]:
+    for target, name in _PREFERRED:
+        target_quantity = _REGISTRY.Quantity(1, target) if "*" not in target else _REGISTRY(target)
+        if quantity.dimensionality == target_quantity.dimensionality:
+            multiplier = (quantity / target_quantity).to("dimensionless").magnitude
+            currency = name.split()[0] if name.split()[0] in CURRENCIES else None
+            return name, currency, Decimal(multiplier)
+    if quantity.dimensionless:
+        return "%", None, Decimal(quantity.to("percent").magnitude)
+    raise UnitError(f"unit {printed.strip()!r} is not a kind of quantity the warehouse stores")
+
+
+@lru_cache(maxsize=4096)
+def normalize_unit(printed: str, magnitude: str | None = None) -> NormalizedUnit:
+    """Read a printed unit (and a CJK magnitude printed on the number, such as 萬) into its normal form."""
+    text = _canonical_text(printed)
+    if magnitude:
+        text = f"{_canonical_text(magnitude)}{text}" if text else _canonical_text(magnitude)
+    if not text:
+        raise UnitError("no unit")
+    if re.match(r"^(?:%|percent\b|per cent\b)", text):  # "% of total waste (w/o construction)": of what
+        return NormalizedUnit(unit="%", generic="%", currency=None, multiplier=Decimal(1).quantize(_STORED))
+    sides = _PER.split(text, maxsplit=1)
+    try:
+        numerator = _side(sides[0], printed)
+        name, currency, multiplier = _preferred(numerator, printed)
+        if len(sides) == 2:
+            den_name, den_currency, den_multiplier = _preferred(_side(sides[1], printed), printed)
+            name, currency, multiplier = f"{name}/{den_name}", currency or den_currency, multiplier / den_multiplier
+    except pint.PintError as error:
+        raise UnitError(f"unknown unit {printed.strip()!r} ({error})") from None
+    generic = name.replace(currency, GENERIC_CURRENCY) if currency else name
+    # Stored as DECIMAL(38, 12): GJ -> MWh (1/3.6) keeps 12 decimals, a relative error below 1e-11.
+    stored = multiplier.quantize(_STORED)
+    if not stored:
+        raise UnitError(f"unit {printed.strip()!r} is too small to store ({multiplier} of {name})")
+    return NormalizedUnit(unit=name, generic=generic, currency=currency, multiplier=stored)

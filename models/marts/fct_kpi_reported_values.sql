@@ -1,0 +1,72 @@
+-- Every KPI value every document printed, mapped and in canonical units: restatements and figures
+-- printed twice included. fct_kpi_values keeps the one that stands for each company, year and metric.
+with
+
+metric_values as (
+    select * from {{ ref('int_metric_values_converted') }}
+    where source_kind = 'report' and has_unit_conversion
+),
+
+kpi_catalogue as (
+    select * from {{ ref('kpi_catalogue') }}
+),
+
+-- A document may print a figure twice (a total in two tables); its first printing is the one its
+-- own arithmetic is checked with.
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by document_sha256, fiscal_year, metric_code
+            order by line_number, column_number
+        ) = 1 as is_first_in_document
+    from metric_values
+),
+
+described as (
+    select
+        numbered.company_id,
+        numbered.company_name,
+        numbered.fiscal_year,
+        numbered.metric_code,
+        kpi_catalogue.name_en as metric_name_en,
+        kpi_catalogue.name_zh as metric_name_zh,
+        kpi_catalogue.kind as metric_kind,
+        kpi_catalogue.hkex_kpi,
+        kpi_catalogue.gri_disclosure,
+        numbered.is_reported,
+        numbered.value_canonical,
+        numbered.value_lower,
+        numbered.value_upper,
+        numbered.canonical_unit,
+        numbered.value_qualifier,
+        numbered.value_as_printed,
+        numbered.value_number as value_number_as_printed,
+        numbered.decimals_printed,
+        numbered.not_reported_as_printed,
+        numbered.unit_as_printed,
+        numbered.currency,
+        numbered.label_as_printed,
+        numbered.footnote_markers,
+        numbered.mapping_source,
+        numbered.mapping_basis,
+        numbered.boundary_code,
+        numbered.boundary_basis,
+        numbered.document_path,
+        numbered.document_sha256,
+        numbered.document_fiscal_year,
+        numbered.line_number,
+        numbered.location,
+        numbered.page_number,
+        numbered.column_number,
+        numbered.column_label,
+        numbered.table_heading,
+        numbered.section_heading,
+        numbered.is_first_in_document,
+        numbered.is_preferred as is_latest
+    from numbered
+    inner join kpi_catalogue
+        on numbered.metric_code = kpi_catalogue.metric_code
+)
+
+select * from described
