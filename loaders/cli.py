@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from loaders.warehouse import write_documents
 DEFAULT_SEEDS = Path("seeds")
 # Below this many documents a progress bar is noise.
 PROGRESS_FROM = 10
+# Rejects printed per document; all of them are in raw.rejected_lines.
+MESSAGES_PER_DOCUMENT = 50
 
 
 def _progress(paths: list[Path]) -> Iterable[Path]:
@@ -32,21 +35,24 @@ def _load(args: argparse.Namespace) -> int:
         print(f"{path}: ignored: {why}", file=sys.stderr)
     if not found.documents:
         raise LoaderError(f"no documents found in {', '.join(map(str, args.paths))}")
-    documents, errors = read_documents(found.documents, _progress)
-    for error in errors:
-        print(f"error: {error}", file=sys.stderr)
-    if errors:
-        print(f"{len(errors)} document(s) could not be read; nothing was written to {args.warehouse}", file=sys.stderr)
-        return 1
-    write_documents(args.warehouse, documents, prune=args.prune)
+    with tempfile.TemporaryDirectory(prefix="esg-load-") as workdir:
+        documents, errors = read_documents(found.documents, Path(workdir), _progress)
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        if errors:
+            print(
+                f"{len(errors)} document(s) could not be read; nothing was written to {args.warehouse}", file=sys.stderr
+            )
+            return 1
+        write_documents(args.warehouse, documents, prune=args.prune)
     for document in documents:
         found_in = document.extraction
         kpi_tables = sum(table.is_kpi_table for table in found_in.tables)
         print(
             f"{document.path}: {kpi_tables} KPI tables, {found_in.candidate_line_count} candidate lines -> "
-            f"{len(found_in.values)} values, {len(found_in.rejects)} rejects"
+            f"{found_in.value_count} values, {found_in.reject_count} rejects"
         )
-        for reject in found_in.rejects:
+        for reject in found_in.rejects[:MESSAGES_PER_DOCUMENT]:
             # file:line as editors and terminals link it; a page and row for PDFs and workbooks.
             where = (
                 f"{document.path}:{reject.line_number}"
@@ -54,6 +60,11 @@ def _load(args: argparse.Namespace) -> int:
                 else f"{document.path} {reject.location}"
             )
             print(f"{where}: rejected ({reject.reason_code}): {reject.reason}", file=sys.stderr)
+        if found_in.reject_count > MESSAGES_PER_DOCUMENT:
+            print(
+                f"{document.path}: {found_in.reject_count - MESSAGES_PER_DOCUMENT} more rejects in raw.rejected_lines",
+                file=sys.stderr,
+            )
     print(f"loaded {len(documents)} document(s) into {args.warehouse} (schema raw)")
     return 0
 

@@ -85,8 +85,9 @@ def parse_metadata(path: Path, text: str) -> DocumentMetadata:
     except yaml.YAMLError as error:
         raise MetadataError(shown, f"not valid YAML: {error}") from None
     fields = _Fields(shown, data)
-    company_name = fields.text("company")
-    company_id = fields.code("company_id") if fields.mapping.get("company_id") else _slug(company_name)
+    # A dataset whose rows name their companies (a `company` column) may leave the company out.
+    company_name = fields.text("company", required=False)
+    company_id = fields.code("company_id") if fields.mapping.get("company_id") else company_name and _slug(company_name)
     language = fields.text("language")
     if not _LANGUAGE.match(language):
         raise MetadataError(shown, f"field 'language' must be a language tag such as zh-Hant or en, got {language!r}")

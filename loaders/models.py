@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class LabelOverride:
 class DocumentMetadata:
     """What the sidecar `<document>.yml` says about a document."""
 
-    company_id: str
-    company_name: str
+    company_id: str | None  # None for a dataset whose rows name their companies
+    company_name: str | None
     fiscal_year: int
     language: str
     source: Source
@@ -107,6 +108,7 @@ class TableRow:
     change_text: str | None = None  # a "+/–" or change column, as printed
     standards_text: str | None = None  # a "Standards" / "GRI" column, as printed
     problem: tuple[str, str] | None = None  # (reason_code, reason) when the reader could not split the row
+    company_text: str | None = None  # a company column's cell, for datasets of many companies
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class ReportedValue:
     page_number: int | None
     column_number: int
     column_label: str | None
+    company_id: str
     fiscal_year: int
     label_as_printed: str
     label_key: str
@@ -151,8 +154,22 @@ class RejectedLine:
 
 
 @dataclass(frozen=True)
+class BulkBatch:
+    """Values and rejects a bulk reader wrote straight to Parquet files (in raw tables' column order)."""
+
+    values_path: Path
+    rejects_path: Path
+    value_count: int
+    reject_count: int
+
+
+@dataclass(frozen=True)
 class Extraction:
-    """What a format's reader finds in one document, after validation."""
+    """What a format's reader finds in one document, after validation.
+
+    A bulk reader leaves `values` empty, puts its values and rejects in `bulk`, and keeps only the
+    first rejects in `rejects`, for messages.
+    """
 
     document_format: str
     line_count: int  # lines (text, CSV), rows (XLSX) or pages (PDF) in the document
@@ -161,6 +178,15 @@ class Extraction:
     values: list[ReportedValue] = field(default_factory=list)
     footnotes: list[Footnote] = field(default_factory=list)
     rejects: list[RejectedLine] = field(default_factory=list)
+    bulk: BulkBatch | None = None
+
+    @property
+    def value_count(self) -> int:
+        return self.bulk.value_count if self.bulk else len(self.values)
+
+    @property
+    def reject_count(self) -> int:
+        return self.bulk.reject_count if self.bulk else len(self.rejects)
 
 
 @dataclass(frozen=True)

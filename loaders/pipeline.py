@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders import tabular, text_report
+from loaders import csv_table, tabular, text_report
 from loaders.errors import DocumentError, LoaderError
 from loaders.metadata import read_metadata
 from loaders.models import (
@@ -21,14 +22,25 @@ from loaders.models import (
 )
 from loaders.rows import validate_rows
 
-Reader = Callable[[Path, str, bytes, DocumentMetadata], Extraction]
+
+@dataclass(frozen=True)
+class Input:
+    """A document as a reader gets it."""
+
+    path: Path
+    shown: str  # the path as messages and provenance show it
+    sha256: str
+    metadata: DocumentMetadata
+    workdir: Path  # where a bulk reader may write its batch
+
+    def text(self) -> str:
+        try:
+            return self.path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise DocumentError(self.shown, f"not UTF-8 text (invalid byte at offset {error.start})") from None
 
 
-def _decode(shown: str, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DocumentError(shown, f"not UTF-8 text (invalid byte at offset {error.start})") from None
+Reader = Callable[[Input], Extraction]
 
 
 def _extraction(
@@ -54,33 +66,37 @@ def _extraction(
     )
 
 
-def _read_text(path: Path, shown: str, data: bytes, metadata: DocumentMetadata) -> Extraction:
-    text = _decode(shown, data)
+def _read_text(document: Input) -> Extraction:
+    text = document.text()
     layout = text_report.parse_layout(text)
     if not any(table.is_kpi_table for table in layout.tables):
         raise DocumentError(
-            shown, "no KPI table found: expected a heading, rows of label<TAB>value, then numbered notes"
+            document.shown, "no KPI table found: expected a heading, rows of label<TAB>value, then numbered notes"
         )
     tables, rows = text_report.table_rows(layout)
-    return _extraction("text", len(text_report.split_lines(text)), tables, rows, layout.footnotes, metadata)
+    return _extraction("text", len(text_report.split_lines(text)), tables, rows, layout.footnotes, document.metadata)
 
 
-def _read_csv(path: Path, shown: str, data: bytes, metadata: DocumentMetadata) -> Extraction:
-    layout = tabular.parse_csv(shown, _decode(shown, data))
-    return _extraction("csv", layout.line_count, layout.tables, layout.rows, [], metadata)
+def _read_csv(document: Input) -> Extraction:
+    """DuckDB reads a regular CSV file in bulk; an irregular one is followed line by line."""
+    bulk = csv_table.read_csv_table(document.path, document.shown, document.sha256, document.metadata, document.workdir)
+    if bulk is not None:
+        return bulk
+    layout = tabular.parse_csv(document.shown, document.text())
+    return _extraction("csv", layout.line_count, layout.tables, layout.rows, [], document.metadata)
 
 
-def _read_xlsx(path: Path, shown: str, data: bytes, metadata: DocumentMetadata) -> Extraction:
-    layout = tabular.parse_xlsx(shown, data)
-    return _extraction("xlsx", layout.line_count, layout.tables, layout.rows, [], metadata)
+def _read_xlsx(document: Input) -> Extraction:
+    layout = tabular.parse_xlsx(document.shown, document.path.read_bytes())
+    return _extraction("xlsx", layout.line_count, layout.tables, layout.rows, [], document.metadata)
 
 
-def _read_pdf(path: Path, shown: str, data: bytes, metadata: DocumentMetadata) -> Extraction:
+def _read_pdf(document: Input) -> Extraction:
     from loaders import pdf_report  # pdfplumber is slow to import; only PDFs need it
 
-    layout = pdf_report.parse_pdf(path, metadata.pages, shown=shown)
+    layout = pdf_report.parse_pdf(document.path, document.metadata.pages, shown=document.shown)
     return _extraction(
-        "pdf", layout.page_count, layout.tables, layout.rows, layout.footnotes, metadata, layout.problems
+        "pdf", layout.page_count, layout.tables, layout.rows, layout.footnotes, document.metadata, layout.problems
     )
 
 
@@ -128,18 +144,28 @@ def _accounted(extraction: Extraction) -> int:
     return len(places)
 
 
-def read_document(path: Path) -> ParsedDocument:
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_document(path: Path, workdir: Path | None = None) -> ParsedDocument:
+    """Read and validate one document; a bulk reader writes its batch to `workdir` (a temporary folder)."""
     shown = display_path(path)
     metadata, metadata_bytes = read_metadata(path)
-    data = path.read_bytes()
-    extraction = READERS[path.suffix.lower()](path, shown, data, metadata)
-    if _accounted(extraction) != extraction.candidate_line_count:
+    document = Input(path, shown, _sha256(path), metadata, workdir or Path(tempfile.mkdtemp(prefix="esg-load-")))
+    extraction = READERS[path.suffix.lower()](document)
+    # A bulk reader counts in SQL; the rows in memory are counted here.
+    if extraction.bulk is None and _accounted(extraction) != extraction.candidate_line_count:
         raise RuntimeError(
             f"{shown}: {extraction.candidate_line_count} candidate rows but {_accounted(extraction)} accounted for"
         )
     return ParsedDocument(
         path=shown,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=document.sha256,
         metadata_sha256=hashlib.sha256(metadata_bytes).hexdigest(),
         metadata=metadata,
         extraction=extraction,
@@ -147,7 +173,7 @@ def read_document(path: Path) -> ParsedDocument:
 
 
 def read_documents(
-    paths: list[Path], progress: Callable[[Iterable[Path]], Iterable[Path]] = iter
+    paths: list[Path], workdir: Path, progress: Callable[[list[Path]], Iterable[Path]] = iter
 ) -> tuple[list[ParsedDocument], list[LoaderError]]:
     """Read every document; errors are collected so that one run reports them all."""
     documents: list[ParsedDocument] = []
@@ -155,7 +181,7 @@ def read_documents(
     by_hash: dict[str, str] = {}
     for path in progress(paths):
         try:
-            document = read_document(path)
+            document = read_document(path, workdir)
         except LoaderError as error:
             errors.append(error)
             continue

@@ -4,6 +4,9 @@ A row's label may carry its unit (`用水總量(噸)`) and footnote markers (`[A
 unit column or the table or the document may state the unit instead. Each value cell becomes a
 value (NULL when printed as not reported) or a reject with its reason; a row that cannot be read at
 all becomes one reject.
+
+`resolve_label` and `read_cell` are pure functions of the text printed, cached: reports repeat their
+labels and units thousands of times, and the bulk CSV reader calls them once per distinct text.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from loaders.labels import cut_markers, label_key, split_unit
 from loaders.models import DocumentMetadata, Footnote, RejectedLine, ReportedValue, ReportTable, TableRow
-from loaders.numbers import NumberFormatError, parse_cell
+from loaders.numbers import NumberFormatError, ParsedCell, parse_cell
 from loaders.units import NormalizedUnit, UnitError, normalize_unit
 
 _CJK_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -23,6 +27,7 @@ _YEAR = re.compile(
     r"(?:\s*[/–-]\s*(?:\d{2}|\d{4}))?\s*(?:年度?|财年|財年)?$",
     re.IGNORECASE,
 )
+_CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 def parse_year(header: str) -> int | None:
@@ -32,10 +37,83 @@ def parse_year(header: str) -> int | None:
     return int(match["year"]) if match else None
 
 
+class RowError(ValueError):
+    """A row that cannot become values: its reason code and reason."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
 @dataclass(frozen=True)
-class _Unit:
-    printed: str | None
-    normal: NormalizedUnit | None
+class ResolvedLabel:
+    label_as_printed: str  # grouped rows keep their parts apart: "Scope 1 / Total"
+    label_key: str
+    markers: tuple[str, ...]  # cut from the label
+    unit_printed: str | None
+    unit: NormalizedUnit | None
+
+
+@lru_cache(maxsize=1 << 16)
+def resolve_label(label_parts: tuple[str, ...], unit_text: str | None, fallback_unit: str | None) -> ResolvedLabel:
+    """A row's label, key, markers and unit: from its label's trailing `(unit)` when the table has no
+    unit column (`unit_text` None), else from the unit column; failing both, the table's or the
+    document's unit (`fallback_unit`). Raises RowError."""
+    label_as_printed = " / ".join(part.strip() for part in label_parts if part.strip())
+    label, markers = cut_markers(label_as_printed)
+    if not label:
+        raise RowError("empty_label", "the label cell is empty")
+    printed = unit_text.strip() if unit_text and unit_text.strip() else None
+    if unit_text is None:
+        split = split_unit(label)
+        if split.unit is not None:
+            try:
+                unit = normalize_unit(split.unit)
+            except UnitError as error:
+                if " " not in split.unit:  # reads like a unit, but not one the warehouse knows
+                    raise RowError("unknown_unit", f"{error}: add it to loaders/units.py if it is real") from None
+            else:
+                return ResolvedLabel(label_as_printed, label_key(split.text), markers, split.unit, unit)
+    printed = printed or fallback_unit
+    try:
+        unit = normalize_unit(printed) if printed else None
+    except UnitError as error:
+        raise RowError("unknown_unit", f"{error}: add it to loaders/units.py if it is real") from None
+    return ResolvedLabel(label_as_printed, label_key(label), markers, printed, unit)
+
+
+@dataclass(frozen=True)
+class ReadCell:
+    parsed: ParsedCell
+    unit_printed: str | None
+    unit: NormalizedUnit | None
+
+
+@lru_cache(maxsize=1 << 16)
+def read_cell(text: str, decimal_separator: str, footnotes: frozenset[str], unit_printed: str | None) -> ReadCell:
+    """A value cell and its unit: a `%` or CJK magnitude printed on the number (`15%`, `2,200萬`)
+    changes the row's unit for that cell. Raises RowError."""
+    try:
+        parsed = parse_cell(text, decimal_separator, footnotes)
+        if parsed.glued_unit and parsed.value is not None:
+            if parsed.glued_unit == "%" and unit_printed is None:
+                return ReadCell(parsed, "%", normalize_unit("%"))
+            if parsed.glued_unit != "%":
+                glued = f"{parsed.glued_unit}{unit_printed or ''}"
+                return ReadCell(parsed, glued, normalize_unit(unit_printed or "", parsed.glued_unit))
+        return ReadCell(parsed, unit_printed, normalize_unit(unit_printed) if unit_printed else None)
+    except NumberFormatError as error:
+        raise RowError("malformed_number", str(error)) from None
+    except UnitError as error:
+        raise RowError("unknown_unit", str(error)) from None
+
+
+def company_code(text: str) -> str:
+    """A company column's cell as a company code; raises RowError when it is not one."""
+    code = text.strip()
+    if not _CODE.match(code):
+        raise RowError("malformed_company", f"company {code!r} is not a lower-case code (a-z, 0-9, _)")
+    return code
 
 
 def _markers(*groups: Iterable[str]) -> str | None:
@@ -43,21 +121,12 @@ def _markers(*groups: Iterable[str]) -> str | None:
     return ",".join(dict.fromkeys(found)) or None
 
 
-def _row_unit(row: TableRow, table: ReportTable, metadata: DocumentMetadata, label: str) -> tuple[str, _Unit]:
-    """The row's label without its unit, and the unit: label, unit column, table, then document."""
-    printed: str | None = None
-    if row.unit_text is None:
-        split = split_unit(label)
-        if split.unit is not None:
-            try:
-                return split.text, _Unit(split.unit, normalize_unit(split.unit))
-            except UnitError:
-                if " " not in split.unit:  # reads like a unit, but not one the warehouse knows
-                    raise
-    elif row.unit_text.strip():
-        printed = row.unit_text.strip()
-    printed = printed or table.unit_text or metadata.default_unit
-    return label, _Unit(printed, normalize_unit(printed) if printed else None)
+def notes_by_table(footnotes: Iterable[Footnote]) -> dict[int, frozenset[str]]:
+    """The markers each table's notes use: `4` or `A`, to tell a glued footnote digit from the number."""
+    notes: dict[int, set[str]] = {}
+    for note in footnotes:
+        notes.setdefault(note.table_index, set()).add(note.marker or str(note.number))
+    return {table: frozenset(markers) for table, markers in notes.items()}
 
 
 def validate_rows(
@@ -65,10 +134,7 @@ def validate_rows(
 ) -> tuple[list[ReportedValue], list[RejectedLine]]:
     """Every row becomes values (one per value cell) or a reject; bad cells are rejected one by one."""
     by_index = {table.table_index: table for table in tables}
-    notes_by_table: dict[int, frozenset[str]] = {}
-    for note in footnotes:
-        label = note.marker or str(note.number)
-        notes_by_table[note.table_index] = notes_by_table.get(note.table_index, frozenset()) | {label}
+    notes = notes_by_table(footnotes)
     values: list[ReportedValue] = []
     rejects: list[RejectedLine] = []
     first_seen: dict[tuple, str] = {}
@@ -85,22 +151,27 @@ def validate_rows(
         if row.problem is not None:
             reject(*row.problem)
             continue
-        # Grouped rows ("Scope 1" over "Total") keep their parts apart: "Scope 1 / Total".
-        label_as_printed = " / ".join(part.strip() for part in row.label_parts if part.strip())
-        label, label_markers = cut_markers(label_as_printed)
-        if not label:
-            reject("empty_label", "the label cell is empty")
-            continue
         try:
-            label, unit = _row_unit(row, table, metadata, label)
-        except UnitError as error:
-            reject("unknown_unit", f"{error}: add it to loaders/units.py if it is real")
+            company = company_code(row.company_text) if row.company_text is not None else metadata.company_id
+            if company is None:
+                raise RowError("no_company", "no company: the row has none and the metadata names none")
+            resolved = resolve_label(row.label_parts, row.unit_text, table.unit_text or metadata.default_unit)
+        except RowError as error:
+            reject(error.code, str(error))
             continue
-        key = label_key(label)
         # Rows told apart by their unit alone ("Flaring (t CO2e)", "Flaring (t flared)") are not repeats.
-        seen = (row.table_index, key, unit.printed, tuple(cell.fiscal_year for cell in row.cells))
+        seen = (
+            row.table_index,
+            company,
+            resolved.label_key,
+            resolved.unit_printed,
+            *(c.fiscal_year for c in row.cells),
+        )
         if seen in first_seen:
-            reject("duplicate_label", f"label {label_as_printed!r} repeats in this table (first at {first_seen[seen]})")
+            reject(
+                "duplicate_label",
+                f"label {resolved.label_as_printed!r} repeats in this table (first at {first_seen[seen]})",
+            )
             continue
         first_seen[seen] = row.location
         if not row.cells:
@@ -108,25 +179,16 @@ def validate_rows(
             continue
         for cell in row.cells:
             try:
-                parsed = parse_cell(
-                    cell.text, metadata.decimal_separator, notes_by_table.get(row.table_index, frozenset())
+                read = read_cell(
+                    cell.text,
+                    metadata.decimal_separator,
+                    notes.get(row.table_index, frozenset()),
+                    resolved.unit_printed,
                 )
-                cell_unit = unit
-                if parsed.glued_unit and parsed.value is not None:
-                    if parsed.glued_unit == "%" and unit.printed is None:
-                        cell_unit = _Unit("%", normalize_unit("%"))
-                    elif parsed.glued_unit != "%":
-                        cell_unit = _Unit(
-                            f"{parsed.glued_unit}{unit.printed or ''}",
-                            normalize_unit(unit.printed or "", parsed.glued_unit),
-                        )
-            except NumberFormatError as error:
-                reject("malformed_number", str(error), cell.column_number)
+            except RowError as error:
+                reject(error.code, str(error), cell.column_number)
                 continue
-            except UnitError as error:
-                reject("unknown_unit", str(error), cell.column_number)
-                continue
-            normal = cell_unit.normal
+            parsed, normal = read.parsed, read.unit
             values.append(
                 ReportedValue(
                     table_index=row.table_index,
@@ -137,16 +199,17 @@ def validate_rows(
                     page_number=row.page_number,
                     column_number=cell.column_number,
                     column_label=cell.column_label,
+                    company_id=company,
                     fiscal_year=cell.fiscal_year or metadata.fiscal_year,
-                    label_as_printed=label_as_printed,
-                    label_key=key,
-                    footnote_markers=_markers(row.label_markers, label_markers, cell.markers, parsed.markers),
+                    label_as_printed=resolved.label_as_printed,
+                    label_key=resolved.label_key,
+                    footnote_markers=_markers(row.label_markers, resolved.markers, cell.markers, parsed.markers),
                     value_as_printed=cell.text,
                     value_number=parsed.value,
                     decimals_printed=parsed.decimals,
                     value_qualifier=parsed.qualifier,
                     not_reported_as_printed=parsed.not_reported,
-                    unit_as_printed=cell_unit.printed,
+                    unit_as_printed=read.unit_printed,
                     unit_normalized=normal.unit if normal else None,
                     unit_generic=normal.generic if normal else None,
                     currency=normal.currency if normal else None,

@@ -45,12 +45,18 @@ def print_summary(warehouse: Path, run_results: Path) -> int:
         return 1
     results = json.loads(run_results.read_text())["results"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        documents = con.execute(
-            "select document_path, value_count, reject_count, mapped_value_count, unmapped_label_count"
-            " from marts.dim_documents order by document_path"
-        ).fetchall()
+        try:
+            documents = con.execute(
+                "select document_path, value_count, reject_count, mapped_value_count, unmapped_label_count"
+                " from marts.dim_documents order by document_path"
+            ).fetchall()
+        except duckdb.CatalogException:  # the build stopped before the marts: what the loader wrote
+            documents = con.execute(
+                "select document_path, value_count, reject_count, null, 0 from raw.documents order by document_path"
+            ).fetchall()
         for path, values, rejects, mapped, unmapped in documents:
-            print(f"  {path}: {values} values ({mapped} mapped), {rejects} rejects, {unmapped} unmapped labels")
+            mapped_text = "" if mapped is None else f" ({mapped} mapped)"
+            print(f"  {path}: {values} values{mapped_text}, {rejects} rejects, {unmapped} unmapped labels")
         print(
             f"documents: {len(documents)}, values: {sum(d[1] for d in documents)}, "
             f"rejects: {sum(d[2] for d in documents)}, unmapped labels: {sum(d[4] for d in documents)}"
@@ -77,7 +83,10 @@ def print_summary(warehouse: Path, run_results: Path) -> int:
             if result["status"] not in ("fail", "warn", "error"):
                 continue
             print(f"  {result['status'].upper()} {_test_name(result)}: {result.get('message') or ''}")
-            for line in _failure_rows(con, result.get("relation_name")):
+            shown = _failure_rows(con, result.get("relation_name"))
+            for line in shown:
                 print(f"    - {line}")
+            if (result.get("failures") or 0) > len(shown) and shown:
+                print(f"    … {result['failures'] - len(shown)} more in {result['relation_name']}")
     failed = tally["fail"] + tally["error"] + sum(r["status"] == "error" for r in nodes)
     return 1 if failed else 0

@@ -35,18 +35,20 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
     "value": frozenset({"value", "amount", "數值", "数值", "數據", "数据"}),
     "year": frozenset({"year", "fiscal_year", "fiscal year", "fy", "年度", "年份", "財年", "财年"}),
     "table": frozenset({"table", "section", "category", "表", "類別", "类别"}),
+    "company": frozenset({"company", "company_id", "公司", "公司代碼", "公司代码"}),
     "page": frozenset({"page", "頁", "页", "頁碼", "页码"}),
 }
 
 
 @dataclass(frozen=True)
-class _Roles:
+class Roles:
     label: int
     unit: int | None
     value: int | None  # long format
     year: int | None  # long format
     table: int | None
     page: int | None
+    company: int | None
     years: dict[int, tuple[str, int]] = field(default_factory=dict)  # wide format: column -> (header, year)
 
     @property
@@ -55,11 +57,12 @@ class _Roles:
 
     @property
     def width(self) -> int:
-        positions = [self.label, self.unit, self.value, self.year, self.table, self.page, *self.years]
+        positions = [self.label, self.unit, self.value, self.year, self.table, self.page, self.company, *self.years]
         return max(p for p in positions if p is not None) + 1
 
 
-def _roles(header: list[str], where: str) -> _Roles:
+def header_roles(header: list[str], where: str, line: int | None = None) -> Roles:
+    """Each column's role from its header; a DocumentError when there is no value or year column."""
     found: dict[str, int] = {}
     for position, cell in enumerate(header):
         for role, words in _ROLE_WORDS.items():
@@ -71,10 +74,17 @@ def _roles(header: list[str], where: str) -> _Roles:
         if position not in found.values() and (year := parse_year(cell)) is not None
     }
     if "value" not in found and not years:
-        raise ValueError(f"{where}: the header names no year columns (wide) and no value column (long)")
+        raise DocumentError(where, "the header names no year columns (wide) and no value column (long)", line=line)
     label = found.get("label", 0)
-    return _Roles(
-        label, found.get("unit"), found.get("value"), found.get("year"), found.get("table"), found.get("page"), years
+    return Roles(
+        label,
+        found.get("unit"),
+        found.get("value"),
+        found.get("year"),
+        found.get("table"),
+        found.get("page"),
+        found.get("company"),
+        years,
     )
 
 
@@ -102,16 +112,13 @@ def _rows_of_sheet(
     `physical_lines`: rows are numbered by their line in the file (CSV); otherwise by a running
     ordinal across the workbook (XLSX), since sheets restart their row numbers.
     """
-    roles: _Roles | None = None
+    roles: Roles | None = None
     tables_by_name: dict[str, ReportTable] = {}
     for number, cells in records:
         if not any(cell.strip() for cell in cells):
             continue
         if roles is None:
-            try:
-                roles = _roles(cells, f"{where} {location_of(number)}")
-            except ValueError as error:
-                raise DocumentError(where, str(error).split(": ", 1)[1], line=None) from None
+            roles = header_roles(cells, where, line=number if physical_lines else None)
             continue
         cells = cells + [""] * (roles.width - len(cells))
         name = cells[roles.table].strip() if roles.table is not None and roles.table < len(cells) else heading
@@ -156,6 +163,7 @@ def _rows_of_sheet(
                 page_number=int(page_text) if page_text.isdigit() else None,
                 unit_text=_cell(cells, roles.unit) if roles.unit is not None else None,
                 problem=problem,
+                company_text=_cell(cells, roles.company) if roles.company is not None else None,
             )
         )
 

@@ -16,7 +16,7 @@ from loaders.labels import label_key
 from loaders.models import ParsedDocument
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DECIMAL = pa.decimal128(38, 12)
 TEXT, INT, BOOL = pa.string(), pa.int32(), pa.bool_()
@@ -67,6 +67,7 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
         "page_number": INT,
         "column_number": INT,
         "column_label": TEXT,
+        "company_id": TEXT,
         "fiscal_year": INT,
         "label_as_printed": TEXT,
         "label_key": TEXT,
@@ -130,6 +131,8 @@ _NULLABLE = {
     ("report_tables", "unit_text"),
     ("footnotes", "marker"),
     ("footnotes", "page_number"),
+    ("documents", "company_id"),
+    ("documents", "company_name"),
     ("rejected_lines", "table_index"),
     ("rejected_lines", "page_number"),
     *(
@@ -164,9 +167,14 @@ _SQL_TYPES = {
 }
 
 
+def sql_type(dtype: pa.DataType) -> str:
+    """The DuckDB type a raw column of this Arrow type has."""
+    return _SQL_TYPES[dtype]
+
+
 def _ddl(table: str, columns: dict[str, pa.DataType]) -> str:
     body = ",\n    ".join(
-        f"{name} {_SQL_TYPES[dtype]}{'' if (table, name) in _NULLABLE else ' not null'}"
+        f"{name} {sql_type(dtype)}{'' if (table, name) in _NULLABLE else ' not null'}"
         for name, dtype in columns.items()
     )
     return f"create table raw.{table} (\n    {body}\n)"
@@ -208,8 +216,8 @@ def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, list[dict]
                 "source_published": meta.source.published,
                 "line_count": found.line_count,
                 "candidate_line_count": found.candidate_line_count,
-                "value_count": len(found.values),
-                "reject_count": len(found.rejects),
+                "value_count": found.value_count,
+                "reject_count": found.reject_count,
                 "loader_version": __version__,
                 "loaded_at": loaded_at,
             }
@@ -228,7 +236,8 @@ def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, list[dict]
             }
             for note in found.footnotes
         ],
-        "rejected_lines": [{**key, **dataclasses.asdict(reject)} for reject in found.rejects],
+        # A bulk reader's rejects are in its batch; `rejects` holds only the first few, for messages.
+        "rejected_lines": [] if found.bulk else [{**key, **dataclasses.asdict(reject)} for reject in found.rejects],
         "boundary_overrides": [{**key, **dataclasses.asdict(override)} for override in meta.boundary_overrides],
         "label_overrides": [
             {**key, **dataclasses.asdict(override), "label_key": label_key(override.label)}
@@ -273,6 +282,15 @@ def write_documents(warehouse: Path, documents: Sequence[ParsedDocument], prune:
             # Children first: the subquery reads raw.documents, which goes last.
             for table in reversed(list(TABLES)):
                 con.execute(f"delete from raw.{table} where document_sha256 in ({replaced})")
+            for document in documents:
+                if bulk := document.extraction.bulk:
+                    # A bulk reader wrote its rows in the raw tables' column order and types.
+                    con.execute(
+                        "insert into raw.reported_values select * from read_parquet(?)", [str(bulk.values_path)]
+                    )
+                    con.execute(
+                        "insert into raw.rejected_lines select * from read_parquet(?)", [str(bulk.rejects_path)]
+                    )
             for table, rows in batches.items():
                 con.register("batch", _arrow(table, rows))
                 con.execute(f"insert into raw.{table} by name select * from batch")

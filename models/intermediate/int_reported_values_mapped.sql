@@ -24,17 +24,22 @@ kpi_catalogue as (
     select * from {{ ref('kpi_catalogue') }}
 ),
 
+companies as (
+    select * from {{ ref('companies') }}
+),
+
 located as (
     select
         reported_values.*,
         documents.document_path,
-        documents.company_id,
-        documents.company_name,
         documents.fiscal_year as document_fiscal_year,
-        documents.boundary_code as document_boundary_code
+        documents.boundary_code as document_boundary_code,
+        coalesce(companies.company_name, documents.company_name) as company_name
     from reported_values
     inner join documents
         on reported_values.document_sha256 = documents.document_sha256
+    left join companies
+        on reported_values.company_id = companies.company_id
 ),
 
 -- A document's own decision for a label (its metadata's `labels`) comes before the catalogue's aliases.

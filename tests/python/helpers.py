@@ -25,3 +25,32 @@ def copy_report(folder: Path, replace: dict[int, str] | None = None) -> Path:
     target.write_text("\n".join(lines), encoding="utf-8")
     shutil.copy(REPORT.with_name(REPORT.name + ".yml"), folder / (REPORT.name + ".yml"))
     return target
+
+
+def write_kpi_workbook(path: Path, values) -> Path:
+    """An XLSX sheet (label, unit, FY2019) of already-read values, each shown with its printed decimals."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Environmental KPIs"
+    sheet.append(["KPI", "Unit", "FY2019"])
+    for value in values:
+        label, _, unit = value.label_as_printed.rpartition(" (")
+        row = sheet.max_row + 1
+        sheet.cell(row, 1, label)
+        sheet.cell(row, 2, unit.rstrip(")"))
+        cell = sheet.cell(row, 3, float(value.value_number))  # a spreadsheet keeps a float ...
+        # ... and shows it with the decimals the report printed.
+        cell.number_format = "#,##0" + ("." + "0" * value.decimals_printed if value.decimals_printed else "")
+    workbook.save(path)
+    return path
+
+
+def batch_rows(parquet: Path) -> list[dict]:
+    """The rows a bulk reader wrote, as dicts keyed by raw column name, in file order."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        relation = con.sql(f"select * from read_parquet('{parquet}') order by line_number, column_number")
+        return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]

@@ -157,3 +157,16 @@ def test_seed_columns_derived_by_the_loaders_are_up_to_date():
         [sys.executable, "-m", "loaders", "seeds", "--check"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_many_documents_get_a_progress_bar_on_a_terminal(monkeypatch):
+    from tqdm import tqdm
+
+    from loaders import cli
+
+    paths = [Path(f"report-{n}.txt") for n in range(cli.PROGRESS_FROM)]
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert isinstance(cli._progress(paths), tqdm)
+    assert cli._progress(paths[:-1]) == paths[:-1]  # a few documents: no bar
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert cli._progress(paths) == paths  # a log file: no bar

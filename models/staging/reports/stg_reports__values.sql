@@ -15,6 +15,7 @@ renamed as (
         page_number,
         column_number,
         column_label,
+        company_id,
         fiscal_year,
         label_as_printed,
         label_key,

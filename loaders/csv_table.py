@@ -1,0 +1,393 @@
+"""CSV tables read with DuckDB's own CSV reader, for datasets of millions of values.
+
+The header gives each column its role as for any tabular document (`loaders.tabular`): label,
+unit, company, table and year columns (wide) or a value and year column (long). DuckDB reads the
+file and does the per-row work in SQL. Python sees each distinct label, unit, company and year once,
+through the same `loaders.rows` functions every other format uses, and each distinct cell that is
+not a plain number: `22,782.26`, `-5` or `0.000066` is read in SQL exactly as
+`loaders.numbers.parse_cell` reads it. Values and rejects go to Parquet files that the warehouse
+writer inserts in its one transaction.
+
+Only regular files take this path: one record per line and no blank line, so that a row's line
+number is its record number plus one (the header). Any other file returns None and is read by
+`loaders.tabular`, which follows the file line by line.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from loaders.errors import DocumentError
+from loaders.models import BulkBatch, DocumentMetadata, Extraction, RejectedLine, ReportTable
+from loaders.rows import RowError, company_code, parse_year, read_cell, resolve_label
+from loaders.tabular import Roles, header_roles
+from loaders.units import NormalizedUnit
+from loaders.warehouse import TABLES, sql_type
+
+# A plain number (digits, comma thousands, point decimals), read in SQL; anything else by parse_cell.
+_PLAIN_NUMBER = r"-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{1,10})?"
+_SAMPLE_REJECTS = 50  # rejects kept in memory for messages; all of them go to the warehouse
+
+_TEXT, _INT, _DECIMAL = pa.string(), pa.int32(), pa.decimal128(38, 12)
+_ERROR = {"error_code": _TEXT, "error": _TEXT}
+_UNIT = {
+    "unit_as_printed": _TEXT,
+    "unit_normalized": _TEXT,
+    "unit_generic": _TEXT,
+    "currency": _TEXT,
+    "unit_multiplier": _DECIMAL,
+}
+
+
+@dataclass(frozen=True)
+class _Sniffed:
+    header: list[str]
+    delimiter: str
+
+
+def _sniff(path: Path, shown: str) -> _Sniffed:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        sample = handle.read(1 << 16)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    header = next(csv.reader(sample.splitlines(), dialect), None)
+    if not header:
+        raise DocumentError(shown, "empty CSV file: expected a header row")
+    return _Sniffed(header=header, delimiter=dialect.delimiter)
+
+
+def _line_count(path: Path) -> int:
+    count, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _cell(position: int | None) -> str:
+    """A column's cell, trimmed, '' when the column is absent or the cell empty (so joins match)."""
+    return f"coalesce(trim(c{position}), '')" if position is not None else "''"
+
+
+def _cells_sql(roles: Roles, width: int) -> str:
+    """One row per value cell: long files have one per record, wide files one per year column."""
+    line_text = "rtrim(concat_ws(chr(9), " + ", ".join(f"coalesce(c{i}, '')" for i in range(width)) + "), chr(9))"
+    common = (
+        f"rowid + 2 as line_number, {_cell(roles.label)} as label, {_cell(roles.unit)} as unit_text,"
+        f" {_cell(roles.company)} as company_text, {_cell(roles.table)} as table_name,"
+        f" {_cell(roles.page)} as page_text, {line_text} as line_text"
+    )
+    if roles.is_long:
+        return (
+            f"select {common}, 1 as column_number, {_cell(roles.year)} as column_label,"
+            f" {_cell(roles.value)} as text from src"
+        )
+    return " union all ".join(
+        f"select {common}, {number} as column_number, {_quote(printed)} as column_label,"
+        f" {_cell(position)} as text from src"
+        for number, (position, (printed, _)) in enumerate(sorted(roles.years.items()), start=1)
+    )
+
+
+def _lookup(con: duckdb.DuckDBPyConnection, name: str, schema: dict[str, pa.DataType], rows: list[dict]) -> None:
+    """A small table of Python results, one row per distinct text, for SQL to join."""
+    arrow = pa.Table.from_pylist(rows, schema=pa.schema(list(schema.items())))
+    con.register("lookup_arrow", arrow)
+    con.execute(f"create temp table {name} as select * from lookup_arrow")
+    con.unregister("lookup_arrow")
+
+
+def _unit_columns(printed: str | None, unit: NormalizedUnit | None) -> dict:
+    return {
+        "unit_as_printed": printed,
+        "unit_normalized": unit.unit if unit else None,
+        "unit_generic": unit.generic if unit else None,
+        "currency": unit.currency if unit else None,
+        "unit_multiplier": unit.multiplier if unit else None,
+    }
+
+
+def _resolve_labels(con: duckdb.DuckDBPyConnection, roles: Roles, fallback_unit: str | None) -> None:
+    rows = []
+    for label, unit_text in con.execute("select distinct label, unit_text from cells").fetchall():
+        row = {"label": label, "unit_text": unit_text}
+        try:
+            resolved = resolve_label((label,), unit_text if roles.unit is not None else None, fallback_unit)
+        except RowError as error:
+            rows.append(row | {"error_code": error.code, "error": str(error)})
+            continue
+        rows.append(
+            row
+            | {
+                "label_as_printed": resolved.label_as_printed,
+                "label_key": resolved.label_key,
+                "label_markers": ",".join(resolved.markers) or None,
+                **_unit_columns(resolved.unit_printed, resolved.unit),
+            }
+        )
+    schema = {"label": _TEXT, "unit_text": _TEXT, "label_as_printed": _TEXT, "label_key": _TEXT, "label_markers": _TEXT}
+    _lookup(con, "labels", schema | _UNIT | _ERROR, rows)
+
+
+def _resolve_companies(con: duckdb.DuckDBPyConnection, roles: Roles, metadata: DocumentMetadata) -> None:
+    rows = []
+    for (text,) in con.execute("select distinct company_text from cells").fetchall():
+        try:
+            code = company_code(text) if roles.company is not None else metadata.company_id
+            if code is None:
+                raise RowError("no_company", "no company: the row has none and the metadata names none")
+            rows.append({"company_text": text, "company_id": code})
+        except RowError as error:
+            rows.append({"company_text": text, "error_code": error.code, "error": str(error)})
+    _lookup(con, "companies", {"company_text": _TEXT, "company_id": _TEXT} | _ERROR, rows)
+
+
+def _resolve_years(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -> None:
+    rows = []
+    for (text,) in con.execute("select distinct column_label from cells").fetchall():
+        year = parse_year(text) if text else metadata.fiscal_year
+        row = {"column_label": text, "fiscal_year": year}
+        if year is None:
+            row |= {"error_code": "malformed_year", "error": f"year {text!r} is not a year such as 2019 or FY2023"}
+        rows.append(row)
+    _lookup(con, "years", {"column_label": _TEXT, "fiscal_year": _INT} | _ERROR, rows)
+
+
+def _plain(metadata: DocumentMetadata) -> str:
+    """SQL that is true for a cell SQL reads itself (never with decimal commas: those are Python's)."""
+    return "false" if metadata.decimal_separator == "," else f"regexp_full_match(cells.text, '{_PLAIN_NUMBER}')"
+
+
+def _resolve_cells(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -> None:
+    """Cells that are not plain numbers, read by parse_cell once per distinct text and row unit."""
+    rows = []
+    distinct = (
+        "select distinct cells.text, labels.unit_as_printed from cells join labels using (label, unit_text)"
+        f" where not {_plain(metadata)} and labels.error_code is null"
+    )
+    for text, row_unit in con.execute(distinct).fetchall():
+        row = {"text": text, "row_unit": row_unit}
+        try:
+            read = read_cell(text, metadata.decimal_separator, frozenset(), row_unit)
+        except RowError as error:
+            rows.append(row | {"error_code": error.code, "error": str(error)})
+            continue
+        parsed = read.parsed
+        rows.append(
+            row
+            | {
+                "value_number": parsed.value,
+                "decimals_printed": parsed.decimals,
+                "value_qualifier": parsed.qualifier,
+                "not_reported_as_printed": parsed.not_reported,
+                "cell_markers": ",".join(parsed.markers) or None,
+                **_unit_columns(read.unit_printed, read.unit),
+            }
+        )
+    schema = {
+        "text": _TEXT,
+        "row_unit": _TEXT,
+        "value_number": _DECIMAL,
+        "decimals_printed": _INT,
+        "value_qualifier": _TEXT,
+        "not_reported_as_printed": _TEXT,
+        "cell_markers": _TEXT,
+    }
+    _lookup(con, "parsed_cells", schema | _UNIT | _ERROR, rows)
+
+
+def _tables(con: duckdb.DuckDBPyConnection, heading: str) -> list[ReportTable]:
+    """One table per value of the table column, in order of first appearance; else one for the file."""
+    con.execute(
+        f"""create temp table tables as
+        select table_name, coalesce(nullif(table_name, ''), {_quote(heading)}) as heading,
+            row_number() over (order by first_line) as table_index, first_line, last_line
+        from (select table_name, min(line_number) as first_line, max(line_number) as last_line
+              from cells group by table_name)"""
+    )
+    return [
+        ReportTable(index, heading_text, heading if name else None, None, first, last, True)
+        for name, heading_text, index, first, last in con.execute(
+            "select table_name, heading, table_index, first_line, last_line from tables order by table_index"
+        ).fetchall()
+    ]
+
+
+# Row-level reasons (label, unit, company, year, a repeated label) reject the whole row once.
+_ROW_CHECKS = """
+create temp table row_checks as
+with rows as (
+    select distinct
+        cells.line_number, cells.line_text, tables.table_index, companies.company_id, labels.label_key,
+        labels.unit_as_printed, labels.label_as_printed, {year_key} as year_key,
+        coalesce(labels.error_code, companies.error_code, years.error_code) as error_code,
+        coalesce(labels.error, companies.error, years.error) as error
+    from cells
+    join labels using (label, unit_text)
+    join companies using (company_text)
+    join tables using (table_name)
+    join years using (column_label)
+),
+ranked as (
+    select *,
+        first_value(line_number) over same_label as first_line,
+        row_number() over same_label as occurrence
+    from rows
+    window same_label as (
+        partition by table_index, company_id, label_key, unit_as_printed, year_key, error_code is null
+        order by line_number
+    )
+)
+select
+    line_number, line_text, table_index,
+    case when error_code is not null then error_code when occurrence > 1 then 'duplicate_label' end as error_code,
+    case
+        when error_code is not null then error
+        when occurrence > 1
+            then 'label ''' || label_as_printed || ''' repeats in this table (first at line ' || first_line || ')'
+    end as error
+from ranked
+"""
+
+_JOINED = """
+from cells
+join labels using (label, unit_text)
+join companies using (company_text)
+join tables using (table_name)
+join years using (column_label)
+join row_checks using (line_number)
+left join parsed_cells
+    on parsed_cells.text = cells.text
+    and parsed_cells.row_unit is not distinct from labels.unit_as_printed
+    and not {plain}
+"""
+
+
+def _values_sql(plain: str, sha256: str) -> str:
+    plain_value = "cast(replace(cells.text, ',', '') as decimal(38, 12))"
+    plain_decimals = "length(split_part(cells.text, '.', 2))"
+    return f"""
+select
+    {_quote(sha256)} as document_sha256,
+    tables.table_index,
+    tables.heading as table_heading,
+    null as section_heading,
+    cells.line_number,
+    'line ' || cells.line_number as location,
+    try_cast(nullif(cells.page_text, '') as integer) as page_number,
+    cells.column_number,
+    nullif(cells.column_label, '') as column_label,
+    companies.company_id,
+    years.fiscal_year,
+    labels.label_as_printed,
+    labels.label_key,
+    nullif(concat_ws(',', labels.label_markers, parsed_cells.cell_markers), '') as footnote_markers,
+    cells.text as value_as_printed,
+    case when {plain} then {plain_value} else parsed_cells.value_number end as value_number,
+    case when {plain} then {plain_decimals} else parsed_cells.decimals_printed end as decimals_printed,
+    parsed_cells.value_qualifier,
+    parsed_cells.not_reported_as_printed,
+    coalesce(parsed_cells.unit_as_printed, labels.unit_as_printed) as unit_as_printed,
+    coalesce(parsed_cells.unit_normalized, labels.unit_normalized) as unit_normalized,
+    coalesce(parsed_cells.unit_generic, labels.unit_generic) as unit_generic,
+    coalesce(parsed_cells.currency, labels.currency) as currency,
+    coalesce(parsed_cells.unit_multiplier, labels.unit_multiplier) as unit_multiplier,
+    null as change_as_printed,
+    null as standards_as_printed,
+    cells.line_text
+{_JOINED.format(plain=plain)}
+where row_checks.error_code is null and parsed_cells.error_code is null
+"""
+
+
+def _rejects_sql(plain: str, sha256: str) -> str:
+    return f"""
+select distinct
+    {_quote(sha256)} as document_sha256, table_index, line_number, 'line ' || line_number as location,
+    null as page_number, 0 as column_number, line_text, error_code as reason_code, error as reason
+from row_checks where error_code is not null
+union all
+select
+    {_quote(sha256)}, tables.table_index, cells.line_number, 'line ' || cells.line_number, null,
+    cells.column_number, cells.line_text, parsed_cells.error_code, parsed_cells.error
+{_JOINED.format(plain=plain)}
+where row_checks.error_code is null and parsed_cells.error_code is not null
+"""
+
+
+def _conformed(sql: str, table: str) -> str:
+    """The query with its columns in the raw table's order and types, as the writer inserts them."""
+    columns = ", ".join(f"cast({name} as {sql_type(dtype)}) as {name}" for name, dtype in TABLES[table].items())
+    return f"select {columns} from ({sql}) order by line_number, column_number"
+
+
+def read_csv_table(path: Path, shown: str, sha256: str, metadata: DocumentMetadata, workdir: Path) -> Extraction | None:
+    """Read a regular CSV file with DuckDB; None when it is not regular (`loaders.tabular` reads it)."""
+    sniffed = _sniff(path, shown)
+    roles = header_roles(sniffed.header, shown, line=1)
+    width = len(sniffed.header)
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    with duckdb.connect() as con:
+        try:
+            con.execute(
+                f"create temp table src as select * from read_csv({_quote(str(path))}, header = false, skip = 1,"
+                f" delim = {_quote(sniffed.delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}},"
+                " auto_detect = false, null_padding = true, strict_mode = true)"
+            )
+        except duckdb.Error:
+            return None  # records DuckDB cannot read one per line (too many cells, a broken quote)
+        records = con.execute("select count(*) from src").fetchone()[0]
+        lines = _line_count(path)
+        if lines != records + 1:
+            return None  # blank lines or records spanning lines: line numbers need a line-by-line read
+        con.execute(f"create temp table cells as {_cells_sql(roles, width)}")
+        _resolve_labels(con, roles, metadata.default_unit)
+        _resolve_companies(con, roles, metadata)
+        _resolve_years(con, metadata)
+        _resolve_cells(con, metadata)
+        tables = _tables(con, path.stem)
+        con.execute(_ROW_CHECKS.format(year_key="years.fiscal_year" if roles.is_long else "0"))
+        plain = _plain(metadata)
+        batch = {}
+        for kind, sql, table in (
+            ("values", _values_sql(plain, sha256), "reported_values"),
+            ("rejects", _rejects_sql(plain, sha256), "rejected_lines"),
+        ):
+            target = workdir / f"{sha256}.{kind}.parquet"
+            con.execute(f"copy ({_conformed(sql, table)}) to {_quote(str(target))} (format parquet)")
+            batch[kind] = target
+        counts = con.execute(
+            f"""select
+                (select count(*) from read_parquet({_quote(str(batch["values"]))})),
+                (select count(*) from read_parquet({_quote(str(batch["rejects"]))})),
+                (select count(distinct line_number) from (
+                    select line_number from read_parquet({_quote(str(batch["values"]))})
+                    union all select line_number from read_parquet({_quote(str(batch["rejects"]))})))"""
+        ).fetchone()
+        sample = con.execute(
+            "select table_index, line_number, location, column_number, line_text, reason_code, reason"
+            f" from read_parquet({_quote(str(batch['rejects']))}) limit {_SAMPLE_REJECTS}"
+        ).fetchall()
+    value_count, reject_count, accounted = counts
+    if accounted != records:
+        raise RuntimeError(f"{shown}: {records} candidate rows but {accounted} accounted for")
+    return Extraction(
+        document_format="csv",
+        line_count=lines,
+        candidate_line_count=records,
+        tables=tables,
+        rejects=[RejectedLine(*row) for row in sample],
+        bulk=BulkBatch(batch["values"], batch["rejects"], value_count, reject_count),
+    )
