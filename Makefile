@@ -67,6 +67,12 @@ lint: $(STAMP) ## Lint Python (ruff) and SQL (sqlfluff, dbt templater)
 	@mkdir -p $(TEST_DIR)
 	WAREHOUSE=$(abspath $(TEST_DIR)/lint.duckdb) $(BIN)/sqlfluff lint models tests/singular analyses
 
+COMPANY_YEARS ?= 50000
+
+.PHONY: bench
+bench: $(STAMP) ## Load and build a synthetic dataset of COMPANY_YEARS (20 values each); print timings
+	$(BIN)/python -m loaders bench --company-years $(COMPANY_YEARS) --folder target/bench
+
 .PHONY: seeds
 seeds: $(STAMP) ## Fill the seed columns derived by the loaders' rules (alias keys, reference units)
 	$(BIN)/python -m loaders seeds

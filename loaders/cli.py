@@ -85,6 +85,12 @@ def _summary(args: argparse.Namespace) -> int:
     return print_summary(args.warehouse, args.run_results)
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from loaders.bench import run
+
+    return run(args.company_years, args.folder, with_dbt=not args.no_dbt)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("seeds", type=Path, nargs="?", default=DEFAULT_SEEDS)
     refresh.add_argument("--check", action="store_true", help="only report what is out of date")
     refresh.set_defaults(handler=_seeds)
+
+    bench = commands.add_parser("bench", help="load and build a synthetic dataset; print the figures")
+    bench.add_argument("--company-years", type=int, default=50_000, help="company-years, 20 values each")
+    bench.add_argument("--folder", type=Path, default=Path("target/bench"))
+    bench.add_argument("--no-dbt", action="store_true", help="measure the loaders only")
+    bench.set_defaults(handler=_bench)
 
     summary = commands.add_parser("summary", help="print what a build produced and every failed check")
     summary.add_argument("--warehouse", type=Path, required=True)

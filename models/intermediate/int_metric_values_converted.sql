@@ -48,8 +48,16 @@ with_conversion as (
 converted as (
     select
         *,
-        {{ canonical_interval('value_number', 'multiplier', 'decimals_printed', 'value_qualifier') }}
+        {{ canonical_value('value_number', 'multiplier') }} as value_canonical,
+        {{ half_width('multiplier', 'decimals_printed') }} as half_width
     from with_conversion
+),
+
+bounded as (
+    select
+        *,
+        {{ rounding_interval('value_canonical', 'half_width', 'value_qualifier') }}
+    from converted
 ),
 
 -- The value that stands for a company, year and metric: a reported figure over a not-reported one,
@@ -67,7 +75,7 @@ ranked as (
                 line_number asc,
                 column_number asc
         ) = 1 as is_preferred
-    from converted
+    from bounded
 )
 
 select * from ranked

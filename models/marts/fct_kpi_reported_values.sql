@@ -17,7 +17,7 @@ numbered as (
     select
         *,
         row_number() over (
-            partition by document_sha256, fiscal_year, metric_code
+            partition by document_sha256, company_id, fiscal_year, metric_code
             order by line_number, column_number
         ) = 1 as is_first_in_document
     from metric_values

@@ -2,7 +2,7 @@
     Every identity in `identities` (total = sum of weight x part) holds at the precision the figures
     were printed: each figure stands for the interval its rounding allows, the parts' sum for the sum
     of their intervals, and the identity holds when the total's interval overlaps the parts' (the rule
-    of XBRL Calculations 1.1). Judged within each document, as printed together, and only where the
+    of XBRL Calculations 1.1). Judged per company-year within each document, as printed together, and only where the
     total and every part are reported (a part printed as a bound, `< 0,1`, counts as [0, bound]).
     `model` needs: document_sha256, document_path, company_id, fiscal_year, metric_code, value_lower,
     value_upper, canonical_unit, value_as_printed, unit_as_printed, location.
@@ -32,6 +32,7 @@ parts as (
     select
         identities.identity_code,
         kpi_values.document_sha256,
+        kpi_values.company_id,
         kpi_values.fiscal_year,
         count(kpi_values.value_lower) as parts_reported,
         count(kpi_values.value_upper) as parts_bounded,
@@ -57,7 +58,7 @@ parts as (
     from identities
     inner join kpi_values
         on identities.part_metric_code = kpi_values.metric_code
-    group by identities.identity_code, kpi_values.document_sha256, kpi_values.fiscal_year
+    group by identities.identity_code, kpi_values.document_sha256, kpi_values.company_id, kpi_values.fiscal_year
 ),
 
 totals as (
@@ -91,6 +92,7 @@ compared as (
         on
             totals.identity_code = parts.identity_code
             and totals.document_sha256 = parts.document_sha256
+            and totals.company_id = parts.company_id
             and totals.fiscal_year = parts.fiscal_year
     where
         parts.parts_reported = totals.part_count

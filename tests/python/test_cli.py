@@ -170,3 +170,27 @@ def test_many_documents_get_a_progress_bar_on_a_terminal(monkeypatch):
     assert cli._progress(paths[:-1]) == paths[:-1]  # a few documents: no bar
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     assert cli._progress(paths) == paths  # a log file: no bar
+
+
+def test_the_benchmark_loads_a_dataset_whose_identities_hold(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders", "bench", "--company-years", "30", "--folder", str(tmp_path), "--no-dbt"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "dataset: 30 company-years, 600 values" in result.stdout
+    assert "600 values, 0 rejects" in result.stdout
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        totals = con.execute(
+            """select count(*) from raw.reported_values as total
+               join raw.reported_values as s1 using (company_id, fiscal_year)
+               join raw.reported_values as s2 using (company_id, fiscal_year)
+               where total.label_key = 'total greenhouse gas emissions (scope 1 and scope 2)'
+                 and s1.label_key = 'direct greenhouse gas emissions (scope 1)'
+                 and s2.label_key = 'indirect greenhouse gas emissions (scope 2)'
+                 and total.value_number = s1.value_number + s2.value_number"""
+        ).fetchone()
+    assert totals == (30,)

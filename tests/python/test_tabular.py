@@ -109,6 +109,9 @@ Hazardous waste,tonnes,acme,2019,1.2.3
 Waste,tonnes,Not A Code,2019,4
 Waste,tonnes,acme,last year,4
 Hazardous waste,tonnes,acme,２０１９,１，４５７．９４
+Water withdrawal,m3,acme,2019,-5.5
+Water discharge,m3,acme,2019,"123,456,789,012.0123456789"
+Energy sold,MWh,acme,2019,1234567890123456789
 """
 
 
@@ -151,7 +154,7 @@ def test_the_bulk_csv_reader_reads_every_cell_as_the_row_by_row_reader_does(tmp_
         "malformed_company",
         "malformed_year",
     }
-    assert found.candidate_line_count == 15 == len({r["line_number"] for r in bulk_values + bulk_rejects})
+    assert found.candidate_line_count == 18 == len({r["line_number"] for r in bulk_values + bulk_rejects})
 
 
 def test_an_irregular_csv_is_read_line_by_line(tmp_path):

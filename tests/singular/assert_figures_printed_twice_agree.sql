@@ -34,6 +34,7 @@ compared as (
     inner join firsts
         on
             repeats.document_sha256 = firsts.document_sha256
+            and repeats.company_id = firsts.company_id
             and repeats.fiscal_year = firsts.fiscal_year
             and repeats.metric_code = firsts.metric_code
 ),

@@ -1,0 +1,141 @@
+"""`python -m loaders bench`: how fast the warehouse loads and builds at scale, in printed figures.
+
+It writes a synthetic dataset, a long CSV of N company-years with 20 printed values each (the
+parts and totals the catalogue's identities check, added up so that they hold), loads it into a
+scratch warehouse with the loaders, runs `dbt build` on it, and prints rows, seconds, values per
+second and peak memory beside DuckDB's own CSV read of the same file.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from loaders.pipeline import read_documents
+from loaders.warehouse import write_documents
+
+# Labels and units as a dataset would print them: the parts below, their totals, and others (20 in all).
+_PARTS = {
+    "scope 1": ("Direct greenhouse gas emissions (Scope 1)", "tCO2e"),
+    "scope 2": ("Indirect greenhouse gas emissions (Scope 2)", "tCO2e"),
+    "direct energy": ("Direct energy consumption", "MWh"),
+    "indirect energy": ("Indirect energy consumption", "MWh"),
+    "hazardous": ("Total hazardous waste", "t"),
+    "non-hazardous": ("Total non-hazardous waste", "t"),
+}
+_OTHERS = [
+    ("Total water consumption", "m3"),
+    ("Water withdrawal", "m3"),
+    ("Water discharge", "m3"),
+    ("Total packaging materials used", "t"),
+    ("Other indirect (Scope 3) GHG emissions", "tCO2e"),
+    ("Waste generated", "t"),
+    ("Renewable electricity share", "%"),
+    ("Employees trained on environmental policy", "person"),
+    ("Sites with ISO 14001 certification", "count"),
+    ("Fleet vehicles", "count"),
+    ("Refrigerant leaks", "kg"),
+]
+SIDECAR = """company: null
+fiscal_year: 2024
+language: en
+source:
+  title: Synthetic benchmark dataset
+  publisher: python -m loaders bench
+  published: generated for a benchmark run; not real data
+boundary:
+  code: group
+  description: synthetic
+"""
+
+
+def write_dataset(path: Path, company_years: int, seed: int = 2024) -> int:
+    """A long CSV (company, year, indicator, unit, value); returns the number of values."""
+    rng = random.Random(seed)
+    years = 10
+    rows = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("company,year,indicator,unit,value\n")
+        for n in range(company_years):
+            company, year = f"company_{n // years:07d}", 2015 + n % years
+            figures = {key: rng.randrange(1, 10**8) / 100 for key in _PARTS}
+            lines = [(label, unit, figures[key]) for key, (label, unit) in _PARTS.items()]
+            totals = {
+                "Total greenhouse gas emissions (Scope 1 and Scope 2)": ("tCO2e", "scope 1", "scope 2"),
+                "Total energy consumption": ("MWh", "direct energy", "indirect energy"),
+                "Waste excluding construction waste": ("t", "hazardous", "non-hazardous"),
+            }
+            lines += [(label, unit, figures[a] + figures[b]) for label, (unit, a, b) in totals.items()]
+            lines += [(label, unit, rng.randrange(0, 10**7) / 100) for label, unit in _OTHERS]
+            for label, unit, value in lines:
+                out.write(f'{company},{year},{label},{unit},"{value:,.2f}"\n')
+            rows += len(lines)
+    return rows
+
+
+def _peak_mb() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return max(children, own) / 1024
+
+
+def run(company_years: int, folder: Path, with_dbt: bool = True) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    dataset = folder / "reports" / "benchmark-dataset.csv"
+    dataset.parent.mkdir(exist_ok=True)
+    warehouse = folder / "warehouse.duckdb"
+    for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+
+    started = time.perf_counter()
+    values = write_dataset(dataset, company_years)
+    dataset.with_name(dataset.name + ".yml").write_text(SIDECAR, encoding="utf-8")
+    size_mb = dataset.stat().st_size / 1e6
+    print(
+        f"dataset: {company_years:,} company-years, {values:,} values, {size_mb:,.0f} MB"
+        f" (written in {time.perf_counter() - started:.1f} s)"
+    )
+
+    with duckdb.connect() as con:
+        started = time.perf_counter()
+        con.execute(f"create table baseline as select * from read_csv('{dataset}', all_varchar = true)")
+        baseline = time.perf_counter() - started
+    print(f"duckdb read_csv alone: {baseline:.1f} s ({values / baseline:,.0f} values/s)")
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="esg-bench-") as workdir:
+        documents, errors = read_documents([dataset], Path(workdir))
+        if errors:
+            print("\n".join(map(str, errors)), file=sys.stderr)
+            return 1
+        read = time.perf_counter() - started
+        write_documents(warehouse, documents, prune=True)
+    loaded = time.perf_counter() - started
+    extraction = documents[0].extraction
+    print(
+        f"loaders: read and validated in {read:.1f} s, written in {loaded - read:.1f} s: {loaded:.1f} s"
+        f" ({extraction.value_count / loaded:,.0f} values/s; {extraction.value_count:,} values,"
+        f" {extraction.reject_count:,} rejects); {loaded / baseline:.1f}x DuckDB's read"
+    )
+    if with_dbt:
+        env = {**os.environ, "WAREHOUSE": str(warehouse.resolve()), "DO_NOT_TRACK": "1"}
+        started = time.perf_counter()
+        dbt = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
+        result = subprocess.run(
+            [dbt, "build", "--quiet", "--target-path", str(folder / "dbt"), "--log-path", str(folder / "dbt")],
+            env=env,
+            check=False,
+        )
+        elapsed = time.perf_counter() - started
+        print(f"dbt build: {elapsed:.1f} s ({values / elapsed:,.0f} values/s), exit code {result.returncode}")
+    print(f"peak memory: {_peak_mb():,.0f} MB; warehouse file: {warehouse.stat().st_size / 1e6:,.0f} MB")
+    return 0
