@@ -58,8 +58,14 @@ class _Sniffed:
 
 
 def _sniff(path: Path, shown: str) -> _Sniffed:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        sample = handle.read(1 << 16)
+    with path.open("rb") as handle:
+        raw = handle.read(1 << 16)
+    try:
+        sample = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(raw) - 4:  # not a character cut at the end of the sample
+            raise DocumentError(shown, f"not UTF-8 text (invalid byte at offset {error.start})") from None
+        sample = raw[: error.start].decode("utf-8-sig")
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
@@ -347,7 +353,10 @@ def _conformed(sql: str, table: str) -> str:
 def read_csv_table(path: Path, shown: str, sha256: str, metadata: DocumentMetadata, workdir: Path) -> Extraction | None:
     """Read a regular CSV file with DuckDB; None when it is not regular (`loaders.tabular` reads it)."""
     sniffed = _sniff(path, shown)
-    roles = header_roles(sniffed.header, shown, line=1)
+    try:
+        roles = header_roles(sniffed.header, shown, line=1)
+    except DocumentError:
+        return None  # the header is not on the first line (a title above it): tabular looks for it
     width = len(sniffed.header)
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     with duckdb.connect() as con:

@@ -1,6 +1,7 @@
 """Extracted KPI tables as CSV or XLSX, wide or long.
 
-The first non-empty row is the header; its cells give each column a role:
+The header is the first row that names year or value columns (title rows above it become the
+table's heading); its cells give each column a role:
 
 - wide: a label column, an optional unit column, one column per year (`2019`, `FY2023`, `2019年`);
 - long: a label column, a value column, optional unit and year columns (one value per row).
@@ -38,6 +39,13 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
     "company": frozenset({"company", "company_id", "公司", "公司代碼", "公司代码"}),
     "page": frozenset({"page", "頁", "页", "頁碼", "页码"}),
 }
+
+
+HEADER_SEARCH_ROWS = 10  # title rows allowed above a table's header
+
+
+class NoHeader(DocumentError):
+    """A file or sheet without a header row naming year or value columns."""
 
 
 @dataclass(frozen=True)
@@ -113,12 +121,20 @@ def _rows_of_sheet(
     ordinal across the workbook (XLSX), since sheets restart their row numbers.
     """
     roles: Roles | None = None
+    titles: list[str] = []  # rows above the header: a sheet's title ("Environmental KPIs 2023")
     tables_by_name: dict[str, ReportTable] = {}
     for number, cells in records:
         if not any(cell.strip() for cell in cells):
             continue
         if roles is None:
-            roles = header_roles(cells, where, line=number if physical_lines else None)
+            try:
+                roles = header_roles(cells, where, line=number if physical_lines else None)
+            except DocumentError:
+                titles.append(" ".join(cell.strip() for cell in cells if cell.strip()))
+                if len(titles) == HEADER_SEARCH_ROWS:
+                    break
+                continue
+            heading = titles[-1] if titles else heading
             continue
         cells = cells + [""] * (roles.width - len(cells))
         name = cells[roles.table].strip() if roles.table is not None and roles.table < len(cells) else heading
@@ -165,6 +181,12 @@ def _rows_of_sheet(
                 problem=problem,
                 company_text=_cell(cells, roles.company) if roles.company is not None else None,
             )
+        )
+    if roles is None:
+        raise NoHeader(
+            where,
+            f"no header row in {heading!r} (first {HEADER_SEARCH_ROWS} rows): expected one naming year columns"
+            " (wide) or a value column (long)",
         )
 
 
@@ -223,14 +245,21 @@ def parse_xlsx(path: str, data: bytes) -> TabularLayout:
             for number, row in enumerate(sheet.iter_rows(), start=1):
                 yield number, [_excel_text(c.value, c.number_format or "General") for c in row]
 
-        _rows_of_sheet(
-            layout,
-            records(),
-            sheet.title,
-            path,
-            lambda n, title=sheet.title: f"sheet {title!r} row {n}",
-            physical_lines=False,
-        )
+        try:
+            _rows_of_sheet(
+                layout,
+                records(),
+                sheet.title,
+                path,
+                lambda n, title=sheet.title: f"sheet {title!r} row {n}",
+                physical_lines=False,
+            )
+        except NoHeader as error:  # a sheet of notes or charts: recorded as skipped, like any non-KPI table
+            layout.tables.append(
+                ReportTable(len(layout.tables) + 1, sheet.title, None, None, 0, 0, False, error.message)
+            )
         layout.line_count += sheet.max_row or 0
     workbook.close()
+    if not any(table.is_kpi_table for table in layout.tables):
+        raise DocumentError(path, "no sheet has a header row naming year columns (wide) or a value column (long)")
     return layout

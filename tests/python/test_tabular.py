@@ -58,7 +58,7 @@ def test_a_long_row_with_a_bad_year_is_rejected_with_its_line(tmp_path):
 def test_a_csv_without_year_or_value_columns_is_an_error_naming_it(tmp_path):
     shutil.copy(FIXTURES / "xiaomi-2019-kpis.long.csv.yml", tmp_path / "k.csv.yml")
     (tmp_path / "k.csv").write_text("indicator,unit,amount in 2019\nTotal energy consumption,MWh,1\n")
-    expected = r"k\.csv:1: the header names no year columns \(wide\) and no value column \(long\)"
+    expected = r"k\.csv: no header row in 'k' \(first 10 rows\): expected one naming year columns \(wide\)"
     with pytest.raises(DocumentError, match=expected):
         read_document(tmp_path / "k.csv")
 
@@ -166,3 +166,35 @@ def test_an_irregular_csv_is_read_line_by_line(tmp_path):
     found = read_document(path, tmp_path).extraction
     assert found.bulk is None
     assert [(v.line_number, v.value_as_printed) for v in found.values] == [(3, "34,282.58"), (5, "1")]
+
+
+def test_title_rows_above_the_header_become_the_heading(tmp_path):
+    text = 'Environmental KPIs 2019,,\n,,\nIndicator,Unit,2019\nTotal energy consumption,MWh,"34,282.58"\n'
+    path = tmp_path / "titled.csv"
+    path.write_text(text, encoding="utf-8")
+    shutil.copy(FIXTURES / "xiaomi-2019-kpis.long.csv.yml", tmp_path / "titled.csv.yml")
+    found = read_document(path, tmp_path).extraction
+    assert [(v.table_heading, v.line_number, v.value_as_printed) for v in found.values] == [
+        ("Environmental KPIs 2019", 4, "34,282.58")
+    ]
+
+
+def test_a_csv_in_another_encoding_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("指標,單位,2019\n用水總量,噸,1\n".encode("gbk"))
+    shutil.copy(FIXTURES / "xiaomi-2019-kpis.long.csv.yml", tmp_path / "gbk.csv.yml")
+    with pytest.raises(DocumentError, match=r"gbk\.csv: not UTF-8 text"):
+        read_document(path, tmp_path)
+
+
+def test_a_workbook_sheet_without_a_table_is_skipped_with_its_reason(tmp_path, english_text):
+    path = write_kpi_workbook(tmp_path / "kpis.xlsx", english_text)
+    workbook = openpyxl.load_workbook(path)
+    notes = workbook.create_sheet("Notes")
+    notes.append(["Figures are for the calendar year."])
+    workbook.save(path)
+    shutil.copy(FIXTURES / "xiaomi-2019-kpis.en.txt.yml", tmp_path / "kpis.xlsx.yml")
+    found = read_document(path, tmp_path).extraction
+    assert len(found.values) == 18
+    skipped = [t for t in found.tables if not t.is_kpi_table]
+    assert [(t.heading, t.skip_reason.startswith("no header row in 'Notes'")) for t in skipped] == [("Notes", True)]
