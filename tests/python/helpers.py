@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,3 +55,23 @@ def batch_rows(parquet: Path) -> list[dict]:
     with duckdb.connect() as con:
         relation = con.sql(f"select * from read_parquet('{parquet}') order by line_number, column_number")
         return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+
+
+def run_make_build(folder: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """`make build` of folder/reports into folder/warehouse.duckdb, as a user runs it."""
+    warehouse = folder / "warehouse.duckdb"
+    result = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "build",
+            f"REPORTS={folder / 'reports'}",
+            f"WAREHOUSE={warehouse}",
+            f"BUILD_DIR={folder / 'dbt'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result, warehouse

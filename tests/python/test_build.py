@@ -12,28 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .helpers import REPORT, ROOT, copy_report, line_of
+from .helpers import REPORT, copy_report, line_of, run_make_build
 
 
 def make_build(tmp_path: Path, replace: dict[int, str] | None = None) -> tuple[subprocess.CompletedProcess, Path]:
-    reports = tmp_path / "reports"
-    copy_report(reports, replace)
-    warehouse = tmp_path / "warehouse.duckdb"
-    result = subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "build",
-            f"REPORTS={reports}",
-            f"WAREHOUSE={warehouse}",
-            f"BUILD_DIR={tmp_path / 'dbt'}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result, warehouse
+    copy_report(tmp_path / "reports", replace)
+    return run_make_build(tmp_path)
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:

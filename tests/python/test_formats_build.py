@@ -9,7 +9,6 @@ and a synthetic earlier Siemens report that the FY2023 report restates.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 
 from loaders.pipeline import read_document
 
-from .helpers import FIXTURES, ROOT, write_kpi_workbook
+from .helpers import FIXTURES, ROOT, run_make_build, write_kpi_workbook
 
 VARIANTS = {
     "xiaomi_zh_hans": "xiaomi-2019-kpis.zh-Hans.txt",
@@ -45,21 +44,7 @@ def build(tmp_path_factory):
     _as_company(FIXTURES / "xiaomi-2019-kpis.en.txt.yml", reports / "xiaomi-2019-kpis.xlsx.yml", "xiaomi_xlsx")
     for name in ("siemens-fy2022-kpis.synthetic.csv", "siemens-fy2022-kpis.synthetic.csv.yml"):
         shutil.copy(FIXTURES / name, reports / name)
-    warehouse = folder / "warehouse.duckdb"
-    result = subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "build",
-            f"REPORTS={reports}",
-            f"WAREHOUSE={warehouse}",
-            f"BUILD_DIR={folder / 'dbt'}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result, warehouse = run_make_build(folder)
     return result, warehouse
 
 
