@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from loaders.errors import DocumentError
 from loaders.models import BulkBatch, DocumentMetadata, Extraction, RejectedLine, ReportTable
-from loaders.rows import RowError, company_code, parse_year, read_cell, resolve_label
+from loaders.rows import RowError, company_code, metric_code, parse_year, read_cell, resolve_label, value_date
 from loaders.tabular import Roles, header_roles
 from loaders.units import NormalizedUnit
 from loaders.warehouse import TABLES, sql_type
@@ -100,7 +100,9 @@ def _cells_sql(roles: Roles, width: int) -> str:
     common = (
         f"rowid + 2 as line_number, {_cell(roles.label)} as label, {_cell(roles.unit)} as unit_text,"
         f" {_cell(roles.company)} as company_text, {_cell(roles.table)} as table_name,"
-        f" {_cell(roles.page)} as page_text, {line_text} as line_text"
+        f" {_cell(roles.page)} as page_text, {_cell(roles.metric)} as metric_text, {_cell(roles.date)} as date_text,"
+        f" {_cell(roles.quote)} as quote_text, {_cell(roles.quoted_location)} as quoted_location_text,"
+        f" {_cell(roles.passage)} as passage_text, {line_text} as line_text"
     )
     if roles.is_long:
         return (
@@ -165,6 +167,24 @@ def _resolve_companies(con: duckdb.DuckDBPyConnection, roles: Roles, metadata: D
         except RowError as error:
             rows.append({"company_text": text, "error_code": error.code, "error": str(error)})
     _lookup(con, "companies", {"company_text": _TEXT, "company_id": _TEXT} | _ERROR, rows)
+
+
+def _resolve_curation(con: duckdb.DuckDBPyConnection) -> None:
+    """A curated table's metric codes and dates, checked once per distinct pair."""
+    rows = []
+    for metric_text, date_text in con.execute("select distinct metric_text, date_text from cells").fetchall():
+        row = {"metric_text": metric_text, "date_text": date_text}
+        try:
+            rows.append(row | {"metric_code_given": metric_code(metric_text), "value_date": value_date(date_text)})
+        except RowError as error:
+            rows.append(row | {"error_code": error.code, "error": str(error)})
+    schema = {
+        "metric_text": _TEXT,
+        "date_text": _TEXT,
+        "metric_code_given": _TEXT,
+        "value_date": pa.date32(),
+    }
+    _lookup(con, "curation", schema | _ERROR, rows)
 
 
 def _resolve_years(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -> None:
@@ -245,13 +265,14 @@ with rows as (
     select
         cells.line_number, tables.table_index, companies.company_id, labels.label_key,
         labels.unit_as_printed, labels.label_as_printed, {year_key} as year_key,
-        coalesce(labels.error_code, companies.error_code, years.error_code) as error_code,
-        coalesce(labels.error, companies.error, years.error) as error
+        coalesce(labels.error_code, companies.error_code, years.error_code, curation.error_code) as error_code,
+        coalesce(labels.error, companies.error, years.error, curation.error) as error
     from cells
     join labels using (label, unit_text)
     join companies using (company_text)
     join tables using (table_name)
     join years using (column_label)
+    join curation using (metric_text, date_text)
     where cells.column_number = 1  -- one cell per row: every row has a first value column
 ),
 ranked as (
@@ -281,6 +302,7 @@ join labels using (label, unit_text)
 join companies using (company_text)
 join tables using (table_name)
 join years using (column_label)
+join curation using (metric_text, date_text)
 join row_checks using (line_number)
 left join parsed_cells
     on parsed_cells.text = cells.text
@@ -320,7 +342,14 @@ select
     coalesce(parsed_cells.unit_multiplier, labels.unit_multiplier) as unit_multiplier,
     null as change_as_printed,
     null as standards_as_printed,
-    cells.line_text
+    cells.line_text,
+    curation.metric_code_given,
+    nullif(cells.quote_text, '') as quoted_text,
+    nullif(cells.quoted_location_text, '') as quoted_location,
+    nullif(cells.passage_text, '') as passage,
+    curation.value_date,
+    null as change_number,
+    null as change_decimals
 {_JOINED.format(plain=plain)}
 where row_checks.error_code is null and parsed_cells.error_code is null
 """
@@ -379,6 +408,7 @@ def read_csv_table(path: Path, shown: str, sha256: str, metadata: DocumentMetada
         _resolve_labels(con, roles, metadata.default_unit)
         _resolve_companies(con, roles, metadata)
         _resolve_years(con, metadata)
+        _resolve_curation(con)
         _resolve_cells(con, metadata)
         tables = _tables(con, path.stem)
         con.execute(_ROW_CHECKS.format(year_key="years.fiscal_year" if roles.is_long else "0"))

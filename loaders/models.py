@@ -8,6 +8,7 @@ and one cell per value column. `loaders.rows` validates rows the same way for ev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -109,6 +110,12 @@ class TableRow:
     standards_text: str | None = None  # a "Standards" / "GRI" column, as printed
     problem: tuple[str, str] | None = None  # (reason_code, reason) when the reader could not split the row
     company_text: str | None = None  # a company column's cell, for datasets of many companies
+    # Curated tables (figures typed in from prose) may say more about each row:
+    metric_text: str | None = None  # the metric code the curator assigned
+    quote_text: str | None = None  # the sentence the figure was printed in
+    quoted_location_text: str | None = None  # where that sentence is ("line 1191", "paragraph 2")
+    passage_text: str | None = None  # rows printed in one passage share it (an amount in two currencies)
+    date_text: str | None = None  # the date the figure refers to (ISO 8601), for exchange rates
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,13 @@ class ReportedValue:
     change_as_printed: str | None
     standards_as_printed: str | None
     line_text: str
+    metric_code_given: str | None = None
+    quoted_text: str | None = None
+    quoted_location: str | None = None
+    passage: str | None = None
+    value_date: date | None = None
+    change_number: Decimal | None = None  # the change column read as a number (percent)
+    change_decimals: int | None = None
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,15 @@ NOT_REPORTED = frozenset(
         "暂无",
     }
 )
-# CJK magnitudes glued to a number; the unit side applies them.
+# Magnitudes printed on a number (`2,200萬`, `1 billion`); the unit side applies them.
 CJK_MAGNITUDES = ("百萬", "百万", "千萬", "千万", "萬", "万", "億", "亿", "千")
+_WORD_MAGNITUDE = re.compile(r"^(?P<number>.*\d)\s*(?P<word>billion|million|thousand|bn|mn)$", re.IGNORECASE)
+# Words before a number that bound or approximate it; "about" keeps the interval rounding gives.
+_QUALIFIERS = (
+    (("more than", "over", "above", "超過", "超过", "逾", "多於", "多于"), ">"),
+    (("less than", "under", "below", "不足", "少於", "少于"), "<"),
+    (("approximately", "approx.", "approx", "about", "around", "circa", "c.", "約", "约", "~"), "~"),
+)
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _TRAILING_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹*†‡§]+$")
@@ -155,9 +162,18 @@ def parse_cell(text: str, decimal_separator: str = ".", footnotes: frozenset[str
         if cell.startswith(sign):
             qualifier, cell = meaning, cell[len(sign) :].strip()
             break
+    else:
+        lowered = cell.casefold()
+        for words, meaning in _QUALIFIERS:
+            word = next((w for w in words if lowered.startswith(w)), None)
+            if word:
+                qualifier, cell = meaning, cell[len(word) :].strip()
+                break
     glued_unit = None
     if cell.endswith("%"):
         glued_unit, cell = "%", cell[:-1].strip()
+    elif magnitude := _WORD_MAGNITUDE.match(cell):
+        glued_unit, cell = magnitude["word"].lower(), magnitude["number"].strip()
     else:
         for magnitude in CJK_MAGNITUDES:
             if cell.endswith(magnitude):

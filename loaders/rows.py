@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from loaders.labels import cut_markers, label_key, split_unit
@@ -99,7 +100,8 @@ def read_cell(text: str, decimal_separator: str, footnotes: frozenset[str], unit
             if parsed.glued_unit == "%" and unit_printed is None:
                 return ReadCell(parsed, "%", normalize_unit("%"))
             if parsed.glued_unit != "%":
-                glued = f"{parsed.glued_unit}{unit_printed or ''}"
+                space = " " if parsed.glued_unit.isascii() else ""  # 2,200萬元, but 1 billion yuan
+                glued = f"{parsed.glued_unit}{space}{unit_printed or ''}".strip()
                 return ReadCell(parsed, glued, normalize_unit(unit_printed or "", parsed.glued_unit))
         return ReadCell(parsed, unit_printed, normalize_unit(unit_printed) if unit_printed else None)
     except NumberFormatError as error:
@@ -114,6 +116,37 @@ def company_code(text: str) -> str:
     if not _CODE.match(code):
         raise RowError("malformed_company", f"company {code!r} is not a lower-case code (a-z, 0-9, _)")
     return code
+
+
+def metric_code(text: str | None) -> str | None:
+    """A curated table's metric code cell; raises RowError when it is not a code."""
+    if not text:
+        return None
+    if not _CODE.match(text.strip()):
+        raise RowError("malformed_metric", f"metric {text.strip()!r} is not a lower-case code (a-z, 0-9, _)")
+    return text.strip()
+
+
+def value_date(text: str | None) -> date | None:
+    """A curated table's date cell (ISO 8601, 2020-01-23); raises RowError when it is not one."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise RowError("malformed_date", f"date {text.strip()!r} is not a date such as 2020-01-23") from None
+
+
+@lru_cache(maxsize=1 << 12)
+def read_change(text: str | None) -> ParsedCell | None:
+    """A change column's cell ("−1.6%") as a number, or None where it is not one (blank, "n.a.")."""
+    if not text:
+        return None
+    try:
+        parsed = parse_cell(text)
+    except NumberFormatError:
+        return None
+    return parsed if parsed.value is not None else None
 
 
 def _markers(*groups: Iterable[str]) -> str | None:
@@ -155,6 +188,8 @@ def validate_rows(
             company = company_code(row.company_text) if row.company_text is not None else metadata.company_id
             if company is None:
                 raise RowError("no_company", "no company: the row has none and the metadata names none")
+            given_metric, dated = metric_code(row.metric_text), value_date(row.date_text)
+            change = read_change(row.change_text)
             resolved = resolve_label(row.label_parts, row.unit_text, table.unit_text or metadata.default_unit)
         except RowError as error:
             reject(error.code, str(error))
@@ -217,6 +252,13 @@ def validate_rows(
                     change_as_printed=row.change_text,
                     standards_as_printed=row.standards_text,
                     line_text=row.row_text,
+                    metric_code_given=given_metric,
+                    quoted_text=row.quote_text,
+                    quoted_location=row.quoted_location_text,
+                    passage=row.passage_text,
+                    value_date=dated,
+                    change_number=change.value if change else None,
+                    change_decimals=change.decimals if change else None,
                 )
             )
     return values, rejects

@@ -38,6 +38,12 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
     "table": frozenset({"table", "section", "category", "表", "類別", "类别"}),
     "company": frozenset({"company", "company_id", "公司", "公司代碼", "公司代码"}),
     "page": frozenset({"page", "頁", "页", "頁碼", "页码"}),
+    # Curated tables: the curator's metric, and the sentence a figure was printed in.
+    "metric": frozenset({"metric_code"}),
+    "quote": frozenset({"quote", "quoted_text", "原文", "引文"}),
+    "quoted_location": frozenset({"quoted_location", "source_location", "出處", "出处"}),
+    "passage": frozenset({"passage", "段落"}),
+    "date": frozenset({"date", "日期"}),
 }
 
 
@@ -57,6 +63,11 @@ class Roles:
     table: int | None
     page: int | None
     company: int | None
+    metric: int | None
+    quote: int | None
+    quoted_location: int | None
+    passage: int | None
+    date: int | None
     years: dict[int, tuple[str, int]] = field(default_factory=dict)  # wide format: column -> (header, year)
 
     @property
@@ -65,7 +76,21 @@ class Roles:
 
     @property
     def width(self) -> int:
-        positions = [self.label, self.unit, self.value, self.year, self.table, self.page, self.company, *self.years]
+        positions = [
+            self.label,
+            self.unit,
+            self.value,
+            self.year,
+            self.table,
+            self.page,
+            self.company,
+            self.metric,
+            self.quote,
+            self.quoted_location,
+            self.passage,
+            self.date,
+            *self.years,
+        ]
         return max(p for p in positions if p is not None) + 1
 
 
@@ -92,6 +117,11 @@ def header_roles(header: list[str], where: str, line: int | None = None) -> Role
         found.get("table"),
         found.get("page"),
         found.get("company"),
+        found.get("metric"),
+        found.get("quote"),
+        found.get("quoted_location"),
+        found.get("passage"),
+        found.get("date"),
         years,
     )
 
@@ -180,6 +210,11 @@ def _rows_of_sheet(
                 unit_text=_cell(cells, roles.unit) if roles.unit is not None else None,
                 problem=problem,
                 company_text=_cell(cells, roles.company) if roles.company is not None else None,
+                metric_text=_cell(cells, roles.metric) or None,
+                quote_text=_cell(cells, roles.quote) or None,
+                quoted_location_text=_cell(cells, roles.quoted_location) or None,
+                passage_text=_cell(cells, roles.passage) or None,
+                date_text=_cell(cells, roles.date) or None,
             )
         )
     if roles is None:

@@ -37,10 +37,11 @@ for _definition in (
     "HKD = [currency_hkd]",
     "GBP = [currency_gbp]",
     "JPY = [currency_jpy]",
+    "INR = [currency_inr]",
 ):
     _REGISTRY.define(_definition)
 
-CURRENCIES = ("CNY", "EUR", "USD", "HKD", "GBP", "JPY")
+CURRENCIES = ("CNY", "EUR", "USD", "HKD", "GBP", "JPY", "INR")
 GENERIC_CURRENCY = "¤"
 
 # The unit every dimension is stored in, with its display name.
@@ -91,7 +92,8 @@ _UNIT_WORDS: dict[str, str] = {
     **dict.fromkeys(["%", "percent", "per cent", "百分比"], "percent"),
     **dict.fromkeys(["cny", "rmb", "yuan", "元", "人民币", "人民币元"], "CNY"),
     **dict.fromkeys(["eur", "€", "euro", "euros"], "EUR"),
-    **dict.fromkeys(["usd", "us$", "$", "us dollar", "us dollars", "dollar", "dollars", "美元"], "USD"),
+    **dict.fromkeys(["usd", "us$", "$", "us dollar", "us dollars", "us-dollar", "dollar", "dollars", "美元"], "USD"),
+    **dict.fromkeys(["inr", "rupee", "rupees", "rs", "rs.", "₹", "卢比", "印度卢比"], "INR"),
     **dict.fromkeys(["hkd", "hk$", "港元", "港币"], "HKD"),
     **dict.fromkeys(["gbp", "£"], "GBP"),
 }
@@ -216,7 +218,7 @@ def normalize_unit(printed: str, magnitude: str | None = None) -> NormalizedUnit
     """Read a printed unit (and a CJK magnitude printed on the number, such as 萬) into its normal form."""
     text = _canonical_text(printed)
     if magnitude:
-        text = f"{_canonical_text(magnitude)}{text}" if text else _canonical_text(magnitude)
+        text = f"{_canonical_text(magnitude)} {text}".strip()
     if not text:
         raise UnitError("no unit")
     if re.match(r"^(?:%|percent\b|per cent\b)", text):  # "% of total waste (w/o construction)": of what

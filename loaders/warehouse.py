@@ -16,10 +16,10 @@ from loaders.labels import label_key
 from loaders.models import ParsedDocument
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 DECIMAL = pa.decimal128(38, 12)
-TEXT, INT, BOOL = pa.string(), pa.int32(), pa.bool_()
+TEXT, INT, BOOL, DATE = pa.string(), pa.int32(), pa.bool_(), pa.date32()
 
 # Column order and Arrow types of each raw table; the DDL is generated from these.
 TABLES: dict[str, dict[str, pa.DataType]] = {
@@ -85,6 +85,13 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
         "change_as_printed": TEXT,
         "standards_as_printed": TEXT,
         "line_text": TEXT,
+        "metric_code_given": TEXT,
+        "quoted_text": TEXT,
+        "quoted_location": TEXT,
+        "passage": TEXT,
+        "value_date": DATE,
+        "change_number": DECIMAL,
+        "change_decimals": INT,
     },
     "footnotes": {
         "document_sha256": TEXT,
@@ -154,6 +161,13 @@ _NULLABLE = {
             "unit_multiplier",
             "change_as_printed",
             "standards_as_printed",
+            "metric_code_given",
+            "quoted_text",
+            "quoted_location",
+            "passage",
+            "value_date",
+            "change_number",
+            "change_decimals",
         )
     ),
 }
@@ -163,6 +177,7 @@ _SQL_TYPES = {
     INT: "integer",
     BOOL: "boolean",
     DECIMAL: "decimal(38, 12)",
+    DATE: "date",
     pa.timestamp("us", tz="UTC"): "timestamp with time zone",
 }
 

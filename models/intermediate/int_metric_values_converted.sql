@@ -21,6 +21,7 @@ with_conversion as (
     select
         metric_values.*,
         kpi_catalogue.quantity,
+        kpi_catalogue.kind as metric_kind,
         case
             when metric_values.currency is not null
                 then replace(kpi_catalogue.canonical_unit, '¤', metric_values.currency)
@@ -65,7 +66,8 @@ bounded as (
 ranked as (
     select
         *,
-        has_unit_conversion and row_number() over (
+        -- Itemised facts (single donations) each stand for themselves.
+        has_unit_conversion and (metric_kind = 'item' or row_number() over (
             partition by company_id, fiscal_year, metric_code, has_unit_conversion
             order by
                 case when is_reported then 0 else 1 end,
@@ -74,7 +76,7 @@ ranked as (
                 document_path asc,
                 line_number asc,
                 column_number asc
-        ) = 1 as is_preferred
+        ) = 1) as is_preferred
     from bounded
 )
 

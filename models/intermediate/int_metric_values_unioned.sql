@@ -45,6 +45,10 @@ from_reports as (
         label_as_printed,
         table_heading,
         section_heading,
+        quoted_text,
+        quoted_location,
+        passage,
+        value_date,
         document_path || ' ' || location as source_description
     from reported_values
     where is_mapped
@@ -85,6 +89,10 @@ from_reference as (
         cast(null as {{ dbt.type_string() }}) as label_as_printed,
         cast(null as {{ dbt.type_string() }}) as table_heading,
         cast(null as {{ dbt.type_string() }}) as section_heading,
+        cast(null as {{ dbt.type_string() }}) as quoted_text,
+        cast(null as {{ dbt.type_string() }}) as quoted_location,
+        cast(null as {{ dbt.type_string() }}) as passage,
+        cast(null as date) as value_date,
         source_title || ': ' || source_locator as source_description
     from reference_values
 ),

@@ -42,14 +42,16 @@ located as (
         on reported_values.company_id = companies.company_id
 ),
 
--- A document's own decision for a label (its metadata's `labels`) comes before the catalogue's aliases.
+-- A document's own decision for a label (its metadata's `labels`) comes first, then a metric code
+-- the dataset gives per row (curated tables) where the catalogue knows it, then the catalogue's aliases.
 mapped as (
     select
         located.*,
         label_overrides.mapping_basis,
-        coalesce(label_overrides.metric_code, label_aliases.metric_code) as metric_code,
+        coalesce(label_overrides.metric_code, given_metrics.metric_code, label_aliases.metric_code) as metric_code,
         case
             when label_overrides.metric_code is not null then 'document'
+            when given_metrics.metric_code is not null then 'dataset'
             when label_aliases.metric_code is not null then 'alias'
         end as mapping_source
     from located
@@ -57,6 +59,8 @@ mapped as (
         on
             located.document_sha256 = label_overrides.document_sha256
             and located.label_key = label_overrides.label_key
+    left join kpi_catalogue as given_metrics
+        on located.metric_code_given = given_metrics.metric_code
     left join label_aliases
         on located.label_key = label_aliases.label_key
 ),

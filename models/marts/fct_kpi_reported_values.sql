@@ -62,6 +62,10 @@ described as (
         numbered.column_label,
         numbered.table_heading,
         numbered.section_heading,
+        numbered.quoted_text,
+        numbered.quoted_location,
+        numbered.passage,
+        numbered.value_date,
         numbered.is_first_in_document,
         numbered.is_preferred as is_latest
     from numbered

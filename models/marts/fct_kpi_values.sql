@@ -1,9 +1,11 @@
 -- One value per company, fiscal year and metric: the latest printing of it (a later report's
--- restatement over the earlier figure, a reported figure over "not reported").
+-- restatement over the earlier figure, a reported figure over "not reported"). Itemised facts
+-- (single donations) are many per year: they are in fct_community_investments.
 with
 
 reported_values as (
     select * from {{ ref('fct_kpi_reported_values') }}
+    where metric_kind <> 'item'
 ),
 
 printings as (

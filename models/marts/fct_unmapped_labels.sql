@@ -24,7 +24,8 @@ unmapped as (
         min(company_id) as company_id,
         min(label_as_printed) as label_as_printed,
         min(unit_as_printed) as unit_as_printed,
-        min(location) as first_location
+        min(location) as first_location,
+        min(metric_code_given) as metric_code_given
     from reported_values
     group by document_sha256, label_key
 ),
@@ -88,6 +89,7 @@ described as (
         unmapped.unit_as_printed,
         unmapped.first_location,
         unmapped.value_count,
+        unmapped.metric_code_given,
         candidates.closest_metric_code,
         candidates.closest_similarity,
         candidates.closest_candidates

@@ -32,7 +32,14 @@ renamed as (
         currency,
         cast(unit_multiplier as {{ exact_decimal() }}) as unit_multiplier,
         change_as_printed,
+        cast(change_number as {{ exact_decimal() }}) as change_number,
+        change_decimals,
         standards_as_printed,
+        metric_code_given,
+        quoted_text,
+        quoted_location,
+        passage,
+        value_date,
         line_text
     from source
 )
