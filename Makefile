@@ -18,6 +18,8 @@ STAGING = $(dir $(abspath $(WAREHOUSE))).building-$(notdir $(WAREHOUSE))
 # `make test` works on a scratch warehouse of its own, never on $(WAREHOUSE).
 TEST_DIR := target/test
 TEST_WAREHOUSE := $(TEST_DIR)/warehouse.duckdb
+# Where `make audit` writes report.html and manifest.json.
+AUDIT_DIR ?= audit
 
 export DO_NOT_TRACK := 1
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -53,12 +55,28 @@ build: $(STAMP) ## Load REPORTS (reports/), run dbt models and tests, publish WA
 	fi; \
 	mv -f $(STAGING) $(WAREHOUSE) && echo "published $(abspath $(WAREHOUSE))"
 
+.PHONY: audit
+audit: $(STAMP) ## Build, then write AUDIT_DIR (audit/) report.html and manifest.json; a failed build is audited too
+	@status=0; $(MAKE) --no-print-directory build || status=$$?; \
+	if [ $$status -eq 0 ]; then warehouse=$(WAREHOUSE); else warehouse=$(STAGING); fi; \
+	$(BIN)/python -m loaders audit --warehouse $$warehouse --out $(AUDIT_DIR) || status=1; \
+	exit $$status
+
+.PHONY: docs
+docs: $(STAMP) ## Generate the dbt docs site (target/docs/static_index.html); fail if anything is undescribed
+	@[ -f $(WAREHOUSE) ] || $(MAKE) --no-print-directory build
+	WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/dbt docs generate --static --quiet --target-path target/docs --log-path target/docs
+	$(BIN)/python -m loaders docs-check target/docs
+	@echo "docs: open $(abspath target/docs/static_index.html) in a browser"
+
 .PHONY: test
-test: $(STAMP) lint ## Run every test: loader tests (pytest), then dbt unit and data tests on a scratch warehouse
+test: $(STAMP) lint ## Run every test: pytest, then dbt unit and data tests and the docs check on a scratch warehouse
 	$(BIN)/pytest
 	@rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(BIN)/python -m loaders load reports --warehouse $(TEST_WAREHOUSE) --prune
 	WAREHOUSE=$(abspath $(TEST_WAREHOUSE)) $(BIN)/dbt build --target-path $(TEST_DIR)/dbt --log-path $(TEST_DIR)/dbt
+	WAREHOUSE=$(abspath $(TEST_WAREHOUSE)) $(BIN)/dbt docs generate --quiet --target-path $(TEST_DIR)/dbt --log-path $(TEST_DIR)/dbt
+	$(BIN)/python -m loaders docs-check $(TEST_DIR)/dbt
 
 .PHONY: lint
 lint: $(STAMP) ## Lint Python (ruff) and SQL (sqlfluff, dbt templater)
@@ -85,8 +103,8 @@ lock: ## Re-pin requirements.txt from requirements.in (needs the package registr
 	  target/lock/bin/pip freeze --exclude-editable; } > requirements.txt
 
 .PHONY: clean
-clean: ## Remove build output (target/, logs/) and the published warehouse
-	rm -rf target logs $(WAREHOUSE) $(WAREHOUSE).wal $(STAGING) $(STAGING).wal
+clean: ## Remove build output (target/, logs/, audit/) and the published warehouse
+	rm -rf target logs $(AUDIT_DIR) $(WAREHOUSE) $(WAREHOUSE).wal $(STAGING) $(STAGING).wal
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environment

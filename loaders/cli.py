@@ -85,6 +85,32 @@ def _summary(args: argparse.Namespace) -> int:
     return print_summary(args.warehouse, args.run_results)
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from loaders.audit import AuditError, write_audit
+
+    try:
+        report, manifest = write_audit(args.warehouse, args.out, args.project)
+    except AuditError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {report} and {manifest}")
+    return 0
+
+
+def _docs_check(args: argparse.Namespace) -> int:
+    from loaders.docs_check import DocsError, undocumented
+
+    try:
+        problems = undocumented(args.target)
+    except DocsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} undescribed models, seeds, sources or columns")
+    return 1 if problems else 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from loaders.bench import run
 
@@ -116,6 +142,16 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--warehouse", type=Path, required=True)
     summary.add_argument("--run-results", type=Path, default=Path("target/run_results.json"))
     summary.set_defaults(handler=_summary)
+
+    audit = commands.add_parser("audit", help="write the audit report (HTML) and manifest (JSON) of a warehouse")
+    audit.add_argument("--warehouse", type=Path, required=True)
+    audit.add_argument("--out", type=Path, default=Path("audit"))
+    audit.add_argument("--project", type=Path, default=Path("."), help="project folder, for seeds and requirements")
+    audit.set_defaults(handler=_audit)
+
+    docs = commands.add_parser("docs-check", help="fail when a model, seed, source or column has no description")
+    docs.add_argument("target", type=Path, help="dbt target folder holding manifest.json and catalog.json")
+    docs.set_defaults(handler=_docs_check)
     return parser
 
 

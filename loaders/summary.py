@@ -9,6 +9,16 @@ from pathlib import Path
 import duckdb
 
 _MAX_ROWS_SHOWN = 20
+_MAX_FINDINGS_SHOWN = 50  # per group; the mart has them all
+_FINDINGS_TESTS = ("assert_hard_findings_hold", "assert_cross_checks_hold")
+# Worst first: what fails the build, what a person accepted, cross-check failures, flags, the rest.
+_FINDING_GROUPS = (
+    ("FAIL (fails the build)", "fails_build"),
+    ("FAIL (accepted in seeds/audit_exceptions.csv)", "is_excepted"),
+    ("FAIL (cross-check, does not fail the build)", "status = 'fail' and severity <> 'hard'"),
+    ("FLAGGED", "status = 'flagged'"),
+    ("NOT EVALUABLE", "status = 'not_evaluable'"),
+)
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int | None:
@@ -36,6 +46,48 @@ def _failure_rows(con: duckdb.DuckDBPyConnection, relation: str | None) -> list[
 def _test_name(result: dict) -> str:
     unique_id = result["unique_id"]
     return unique_id.split(".")[2] if unique_id.count(".") >= 2 else unique_id
+
+
+def _print_findings(con: duckdb.DuckDBPyConnection) -> None:
+    """Every finding of fct_audit_findings: counts per check and status, then each one, worst first."""
+    if _count(con, "select count(*) from marts.fct_audit_findings") is None:
+        return
+    tally = con.execute(
+        "select check_code, any_value(severity), count(*) filter (where status = 'pass'),"
+        " count(*) filter (where status = 'fail'), count(*) filter (where status = 'flagged'),"
+        " count(*) filter (where status = 'not_evaluable'), count(*) filter (where is_excepted)"
+        " from marts.fct_audit_findings group by check_code order by check_code"
+    ).fetchall()
+    print(f"findings: {sum(row[2] + row[3] + row[4] + row[5] for row in tally)} (marts.fct_audit_findings)")
+    for check, severity, passed, failed, flagged, not_evaluable, excepted in tally:
+        parts = [f"{passed} pass", f"{failed} fail" + (f" ({excepted} excepted)" if excepted else "")]
+        parts += [f"{flagged} flagged"] if flagged else []
+        parts += [f"{not_evaluable} not evaluable"]
+        print(f"  {check} [{severity}]: {', '.join(parts)}")
+    for title, condition in _FINDING_GROUPS:
+        rows = con.execute(
+            f"select check_code, subject_key, message, exception_reason, count(*) over ()"
+            f" from marts.fct_audit_findings where {condition}"
+            f" order by check_code, company_id, fiscal_year, subject_key limit {_MAX_FINDINGS_SHOWN}"
+        ).fetchall()
+        if not rows:
+            continue
+        print(f"  {title}: {rows[0][4]}")
+        for check, subject_key, message, exception_reason, _ in rows:
+            print(f"    - {check} {subject_key}: {message}")
+            if exception_reason:
+                print(f"      accepted: {exception_reason}")
+        if rows[0][4] > len(rows):
+            print(f"    … {rows[0][4] - len(rows)} more in marts.fct_audit_findings")
+    passed = con.execute(
+        "select check_code, subject, company_id, fiscal_year, count(*) over ()"
+        " from marts.fct_audit_findings where status = 'pass'"
+        f" order by check_code, company_id, fiscal_year, subject_key limit {_MAX_FINDINGS_SHOWN}"
+    ).fetchall()
+    if passed:
+        names = "; ".join(f"{check} {subject} {company} {year}" for check, subject, company, year, _ in passed)
+        more = f"; … {passed[0][4] - len(passed)} more" if passed[0][4] > len(passed) else ""
+        print(f"  PASS: {passed[0][4]}: {names}{more}")
 
 
 def print_summary(warehouse: Path, run_results: Path) -> int:
@@ -83,10 +135,14 @@ def print_summary(warehouse: Path, run_results: Path) -> int:
             if result["status"] not in ("fail", "warn", "error"):
                 continue
             print(f"  {result['status'].upper()} {_test_name(result)}: {result.get('message') or ''}")
+            if _test_name(result) in _FINDINGS_TESTS and result["status"] != "error":
+                print("    (the findings are listed below)")
+                continue
             shown = _failure_rows(con, result.get("relation_name"))
             for line in shown:
                 print(f"    - {line}")
             if (result.get("failures") or 0) > len(shown) and shown:
                 print(f"    … {result['failures'] - len(shown)} more in {result['relation_name']}")
+        _print_findings(con)
     failed = tally["fail"] + tally["error"] + sum(r["status"] == "error" for r in nodes)
     return 1 if failed else 0

@@ -57,21 +57,49 @@ def batch_rows(parquet: Path) -> list[dict]:
         return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
 
 
-def run_make_build(folder: Path) -> tuple[subprocess.CompletedProcess, Path]:
-    """`make build` of folder/reports into folder/warehouse.duckdb, as a user runs it."""
+def run_make_build(
+    folder: Path, target: str = "build", project: Path = ROOT, reports: Path | None = None
+) -> tuple[subprocess.CompletedProcess, Path]:
+    """`make build` (or `make audit`, into folder/audit) of folder/reports into folder/warehouse.duckdb."""
     warehouse = folder / "warehouse.duckdb"
     result = subprocess.run(
         [
             "make",
             "--no-print-directory",
-            "build",
-            f"REPORTS={folder / 'reports'}",
+            target,
+            f"REPORTS={reports or folder / 'reports'}",
             f"WAREHOUSE={warehouse}",
             f"BUILD_DIR={folder / 'dbt'}",
+            f"AUDIT_DIR={folder / 'audit'}",
         ],
-        cwd=ROOT,
+        cwd=project,
         capture_output=True,
         text=True,
         check=False,
     )
     return result, warehouse
+
+
+def copy_project(folder: Path) -> Path:
+    """The project's own files (not ignored ones) copied to `folder`, sharing this checkout's .venv.
+
+    For tests that change a seed: they work on a copy, never on the project. Modification times are
+    kept, so make does not take the copied requirements.txt for a changed one.
+    """
+    files = (
+        subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    (folder / ".venv").symlink_to(ROOT / ".venv")
+    return folder

@@ -112,7 +112,7 @@ def test_scope_1_plus_2_is_judged_at_printed_precision(tmp_path, total, holds):
     result, _ = make_build(tmp_path, {1003: f"溫室氣體排放總量(範圍一及範圍二)(噸)\t{total}"})
     assert (result.returncode == 0) is holds, result.stdout
     if not holds:
-        assert "FAIL parts_sum_to_total" in result.stdout
+        assert "FAIL assert_hard_findings_hold" in result.stdout
         assert f"identity ghg_scope_1_plus_2 does not hold for xiaomi 2019 in {tmp_path}/reports/" in result.stdout
         assert f"total ghg_scope_1_2_total {total} 噸 (line 1003)" in result.stdout
         assert "ghg_scope_1 283.42 噸 (line 1004) + ghg_scope_2 22,498.84 噸 (line 1005) sum to" in result.stdout
