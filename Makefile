@@ -12,9 +12,11 @@ REPORTS ?= reports
 WAREHOUSE ?= warehouse.duckdb
 # dbt's compiled SQL, logs and run results of `make build`.
 BUILD_DIR ?= target/build
-# A build writes a fresh file beside WAREHOUSE and renames it over WAREHOUSE only when every check
-# passed: a failed build never replaces the published warehouse.
-STAGING = $(dir $(abspath $(WAREHOUSE))).building-$(notdir $(WAREHOUSE))
+# The published Parquet exports of every mart.
+EXPORTS ?= $(dir $(WAREHOUSE))exports
+# Each build gets a folder here; WAREHOUSE and EXPORTS are links to the published one, switched in
+# one atomic rename when every check passed (loaders/publish.py).
+BUILDS = $(dir $(abspath $(WAREHOUSE))).$(notdir $(WAREHOUSE)).builds
 # `make test` works on a scratch warehouse of its own, never on $(WAREHOUSE).
 TEST_DIR := target/test
 TEST_WAREHOUSE := $(TEST_DIR)/warehouse.duckdb
@@ -42,30 +44,20 @@ $(STAMP): requirements.txt
 venv: $(STAMP) ## Create .venv from the pinned requirements (done by build and test when needed)
 
 .PHONY: build
-build: $(STAMP) ## Load REPORTS (reports/), run dbt models and tests, publish WAREHOUSE (warehouse.duckdb), summarise
-	@mkdir -p $(dir $(STAGING)) $(BUILD_DIR) && rm -f $(STAGING) $(STAGING).wal $(BUILD_DIR)/run_results.json
+build: $(STAMP) ## Load REPORTS (reports/), run dbt models and tests, summarise; publish WAREHOUSE and EXPORTS atomically
 	@$(BIN)/python -m loaders seeds
-	$(BIN)/python -m loaders load $(REPORTS) --warehouse $(STAGING)
-	@status=0; \
-	WAREHOUSE=$(STAGING) $(BIN)/dbt build --quiet --target-path $(BUILD_DIR) --log-path $(BUILD_DIR) || status=$$?; \
-	$(BIN)/python -m loaders summary --warehouse $(STAGING) --run-results $(BUILD_DIR)/run_results.json || status=1; \
-	if [ $$status -ne 0 ]; then \
-		echo "build failed: $(WAREHOUSE) is unchanged; this build is kept in $(STAGING) for inspection"; \
-		exit $$status; \
-	fi; \
-	mv -f $(STAGING) $(WAREHOUSE) && echo "published $(abspath $(WAREHOUSE))"
+	$(BIN)/python -m loaders build $(REPORTS) --warehouse $(WAREHOUSE) --exports $(EXPORTS) --target-path $(BUILD_DIR)
 
 .PHONY: audit
 audit: $(STAMP) ## Build, then write AUDIT_DIR (audit/) report.html and manifest.json; a failed build is audited too
 	@status=0; $(MAKE) --no-print-directory build || status=$$?; \
-	if [ $$status -eq 0 ]; then warehouse=$(WAREHOUSE); else warehouse=$(STAGING); fi; \
-	$(BIN)/python -m loaders audit --warehouse $$warehouse --out $(AUDIT_DIR) || status=1; \
+	$(BIN)/python -m loaders audit --warehouse $(BUILDS)/last/warehouse.duckdb --out $(AUDIT_DIR) || status=1; \
 	exit $$status
 
 .PHONY: docs
 docs: $(STAMP) ## Generate the dbt docs site (target/docs/static_index.html); fail if anything is undescribed
 	@[ -f $(WAREHOUSE) ] || $(MAKE) --no-print-directory build
-	WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/dbt docs generate --static --quiet --target-path target/docs --log-path target/docs
+	DBT_TARGET=read_only WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/dbt docs generate --static --quiet --target-path target/docs --log-path target/docs
 	$(BIN)/python -m loaders docs-check target/docs
 	@echo "docs: open $(abspath target/docs/static_index.html) in a browser"
 
@@ -103,8 +95,8 @@ lock: ## Re-pin requirements.txt from requirements.in (needs the package registr
 	  target/lock/bin/pip freeze --exclude-editable; } > requirements.txt
 
 .PHONY: clean
-clean: ## Remove build output (target/, logs/, audit/) and the published warehouse
-	rm -rf target logs $(AUDIT_DIR) $(WAREHOUSE) $(WAREHOUSE).wal $(STAGING) $(STAGING).wal
+clean: ## Remove build output (target/, logs/, audit/), the published warehouse, its builds and exports
+	rm -rf target logs $(AUDIT_DIR) $(WAREHOUSE) $(WAREHOUSE).wal $(BUILDS) $(EXPORTS)
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environment

@@ -89,28 +89,32 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def build_manifest(con: duckdb.DuckDBPyConnection, project: Path) -> dict:
-    """Hashes of every input (documents and their metadata as loaded, seeds), tools and marts."""
+def input_hashes(con: duckdb.DuckDBPyConnection, project: Path) -> dict:
+    """Hashes of every input: documents and their metadata as loaded, seeds, locked requirements; tools."""
     documents = {}
     for path, document_sha, metadata_sha in con.execute(
         "select document_path, document_sha256, metadata_sha256 from raw.documents order by document_path"
     ).fetchall():
         documents[path] = {"sha256": document_sha, "metadata_sha256": metadata_sha}
     seeds = {str(path.relative_to(project)): sha256_file(path) for path in sorted((project / "seeds").glob("*.csv"))}
-    marts = {}
-    for (table,) in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts' order by table_name"
-    ).fetchall():
-        count, digest = table_content_hash(con, f"marts.{table}")
-        marts[f"marts.{table}"] = {"rows": count, "sha256": digest}
     requirements = project / "requirements.txt"
     return {
         "documents": documents,
         "seeds": seeds,
         "tools": _versions(),
         "requirements_sha256": sha256_file(requirements) if requirements.is_file() else None,
-        "marts": marts,
     }
+
+
+def build_manifest(con: duckdb.DuckDBPyConnection, project: Path) -> dict:
+    """The inputs' hashes, and the row count and content hash of every mart."""
+    marts = {}
+    for (table,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' order by table_name"
+    ).fetchall():
+        count, digest = table_content_hash(con, f"marts.{table}")
+        marts[f"marts.{table}"] = {"rows": count, "sha256": digest}
+    return {**input_hashes(con, project), "marts": marts}
 
 
 # --- the report ---------------------------------------------------------------------------------

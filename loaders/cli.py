@@ -85,6 +85,12 @@ def _summary(args: argparse.Namespace) -> int:
     return print_summary(args.warehouse, args.run_results)
 
 
+def _build(args: argparse.Namespace) -> int:
+    from loaders.build import run_build
+
+    return run_build(args.reports, args.warehouse, args.target_path, args.exports, args.project)
+
+
 def _audit(args: argparse.Namespace) -> int:
     from loaders.audit import AuditError, write_audit
 
@@ -142,6 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--warehouse", type=Path, required=True)
     summary.add_argument("--run-results", type=Path, default=Path("target/run_results.json"))
     summary.set_defaults(handler=_summary)
+
+    build = commands.add_parser("build", help="load, run dbt, summarise and publish atomically (make build)")
+    build.add_argument("reports", nargs="+", type=Path, help="documents or folders of documents")
+    build.add_argument("--warehouse", type=Path, required=True, help="the published warehouse (a link to its build)")
+    build.add_argument("--exports", type=Path, required=True, help="the published Parquet folder (a link too)")
+    build.add_argument("--target-path", type=Path, default=Path("target/build"), help="dbt's target folder")
+    build.add_argument("--project", type=Path, default=Path("."), help="project folder, for seeds and requirements")
+    build.set_defaults(handler=_build)
 
     audit = commands.add_parser("audit", help="write the audit report (HTML) and manifest (JSON) of a warehouse")
     audit.add_argument("--warehouse", type=Path, required=True)

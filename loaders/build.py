@@ -1,0 +1,83 @@
+"""`make build`: load the documents into a fresh build, run dbt, summarise, and publish only on success.
+
+One build at a time per warehouse (a lock beside it); the warehouse served changes only in
+publish's atomic step, so a failed, interrupted or killed build leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from loaders.publish import FAILED, PublishError, abandoned, builds_folder, publish
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def _on_signal(signum, _frame):
+    raise _Interrupted(signal.Signals(signum).name)
+
+
+def _new_build(builds: Path) -> Path:
+    build = builds / f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}"
+    build.mkdir()
+    last = builds / "last"  # the newest build, published or not: what `make audit` reads after a failure
+    temporary = builds / f".last.{os.getpid()}.tmp"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(build.name)
+    os.replace(temporary, last)
+    return build
+
+
+def _steps(reports: list[Path], database: Path, target: Path) -> int:
+    from loaders.cli import main as loaders_main
+    from loaders.summary import print_summary
+
+    status = loaders_main(["load", *map(str, reports), "--warehouse", str(database)])
+    if status:
+        return status
+    (target / "run_results.json").unlink(missing_ok=True)
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), "build", "--quiet", "--target-path", str(target), "--log-path", str(target)]
+    status = subprocess.run(command, env={**os.environ, "WAREHOUSE": str(database)}, check=False).returncode
+    return print_summary(database, target / "run_results.json") or status
+
+
+def run_build(reports: list[Path], warehouse: Path, target: Path, exports: Path, project: Path) -> int:
+    warehouse = warehouse.absolute()
+    builds = builds_folder(warehouse)
+    builds.mkdir(parents=True, exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
+    with (builds / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for path in abandoned(builds):
+            print(f"note: the build in {path} did not finish (killed?); it never replaced {warehouse}")
+        build = _new_build(builds)
+        database = build / "warehouse.duckdb"
+        previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            status = _steps(reports, database, target)
+            if status == 0:
+                build_id = publish(build, warehouse, exports.absolute(), project, " ".join(map(str, reports)))
+                print(f"published {warehouse} (build {build_id}); exports in {exports.absolute()}")
+                return 0
+        except PublishError as error:
+            print(f"error: {error}", file=sys.stderr)
+            status = 1
+        except (_Interrupted, KeyboardInterrupt) as interruption:
+            (build / FAILED).touch()
+            print(f"build interrupted ({interruption or 'SIGINT'}): {warehouse} is unchanged")
+            return 130
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        (build / FAILED).touch()
+        print(f"build failed: {warehouse} is unchanged; this build is kept in {database} for inspection")
+        return status
