@@ -54,6 +54,16 @@ audit: $(STAMP) ## Build, then write AUDIT_DIR (audit/) report.html and manifest
 	$(BIN)/python -m loaders audit --warehouse $(BUILDS)/last/warehouse.duckdb --out $(AUDIT_DIR) || status=1; \
 	exit $$status
 
+# The metrics `make metrics` queries, by company and fiscal year (any of `mf list metrics`).
+METRICS ?= ghg_scope_1_tco2e,energy_total_mwh,energy_mwh_per_head,packaging_t_per_revenue_m,ghg_tco2e_per_revenue_m
+
+.PHONY: metrics
+metrics: $(STAMP) ## Query METRICS from the semantic layer (MetricFlow) by company and year, read-only
+	@[ -e $(WAREHOUSE) ] || $(MAKE) --no-print-directory build
+	@DBT_TARGET=read_only $(BIN)/dbt parse --quiet
+	DBT_TARGET=read_only WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/mf query --metrics $(METRICS) \
+		--group-by company,metric_time__year --order company,metric_time__year
+
 .PHONY: docs
 docs: $(STAMP) ## Generate the dbt docs site (target/docs/static_index.html); fail if anything is undescribed
 	@[ -f $(WAREHOUSE) ] || $(MAKE) --no-print-directory build
