@@ -106,12 +106,19 @@ def input_hashes(con: duckdb.DuckDBPyConnection, project: Path) -> dict:
     }
 
 
+def mart_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by table_name"
+        ).fetchall()
+    ]
+
+
 def build_manifest(con: duckdb.DuckDBPyConnection, project: Path) -> dict:
     """The inputs' hashes, and the row count and content hash of every mart."""
     marts = {}
-    for (table,) in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts' order by table_name"
-    ).fetchall():
+    for table in mart_tables(con):
         count, digest = table_content_hash(con, f"marts.{table}")
         marts[f"marts.{table}"] = {"rows": count, "sha256": digest}
     return {**input_hashes(con, project), "marts": marts}

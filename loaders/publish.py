@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.audit import input_hashes
+from loaders.audit import input_hashes, mart_tables
 
 PUBLISHED, FAILED = "published", "failed"  # markers a build folder ends with
 
@@ -74,19 +74,10 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, build_id: str, project: Pa
     )
 
 
-def _export_marts(con: duckdb.DuckDBPyConnection, exports: Path) -> list[str]:
+def _export_marts(con: duckdb.DuckDBPyConnection, exports: Path) -> None:
     exports.mkdir(exist_ok=True)
-    tables = [
-        name
-        for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-        ).fetchall()
-    ]
-    for table in [*tables, "build_info"]:
-        schema = "meta" if table == "build_info" else "marts"
-        target = exports / f"{table}.parquet"
-        con.execute(f"copy {schema}.{table} to '{target}' (format parquet, compression zstd)")
-    return tables
+    for schema, table in [*(("marts", name) for name in mart_tables(con)), ("meta", "build_info")]:
+        con.execute(f"copy {schema}.{table} to '{exports / table}.parquet' (format parquet, compression zstd)")
 
 
 def _link(link: Path, target: str) -> None:

@@ -25,6 +25,11 @@ PYTHON = str(Path(sys.executable))
 COMMUNITY = ROOT / "reports" / "xiaomi-2019-community-investment.csv"
 
 
+def copy_community(folder: Path) -> None:
+    for path in (COMMUNITY, COMMUNITY.with_name(COMMUNITY.name + ".yml")):
+        shutil.copy(path, folder / path.name)
+
+
 def query(warehouse: Path, sql: str, *params) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql, list(params)).fetchall()
@@ -34,8 +39,7 @@ def query(warehouse: Path, sql: str, *params) -> list[tuple]:
 def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
     copy_report(folder / "reports")
-    for path in (COMMUNITY, COMMUNITY.with_name(COMMUNITY.name + ".yml")):
-        shutil.copy(path, folder / "reports" / path.name)
+    copy_community(folder / "reports")
     result, warehouse = run_make_build(folder)
     assert result.returncode == 0, result.stdout + result.stderr
     return folder, warehouse, result
@@ -188,8 +192,7 @@ def _two_inputs(folder: Path) -> tuple[Path, Path]:
     one, two = folder / "one", folder / "two"
     copy_report(one)
     copy_report(two)
-    for path in (COMMUNITY, COMMUNITY.with_name(COMMUNITY.name + ".yml")):
-        shutil.copy(path, two / path.name)
+    copy_community(two)
     return one, two
 
 
@@ -257,7 +260,6 @@ def test_a_build_killed_at_any_point_leaves_a_whole_warehouse_served(tmp_path):
     first = _build(tmp_path, one)
     assert first.wait(timeout=300) == 0, first.stdout.read()
     warehouse = tmp_path / "warehouse.duckdb"
-    served = _served(warehouse)
     started = time.time()
     whole = _build(tmp_path, two)
     assert whole.wait(timeout=300) == 0
