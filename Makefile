@@ -7,8 +7,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements.sha256
 
-# Where `make build` reads documents from and publishes the warehouse to.
+# Where `make build` reads documents from (one or more folders) and publishes the warehouse to.
 REPORTS ?= reports
+# Folders of sidecars for documents kept elsewhere (read-only stores), found by the document's name.
+METADATA ?= metadata
+# The reference reports (Siemens, Shell, Samsung, SUEZ) `make test-reference` reads; not in the project.
+REFERENCE_REPORTS ?= ../shared/reports-pdf
 WAREHOUSE ?= warehouse.duckdb
 # dbt's compiled SQL, logs and run results of `make build`.
 BUILD_DIR ?= target/build
@@ -23,14 +27,16 @@ TEST_WAREHOUSE := $(TEST_DIR)/warehouse.duckdb
 # Where `make audit` writes report.html and manifest.json.
 AUDIT_DIR ?= audit
 
+METADATA_ARGS = $(addprefix --metadata ,$(METADATA))
+
 export DO_NOT_TRACK := 1
 export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help
 help: ## List the targets
-	@echo "usage: make <target> [REPORTS=dir] [WAREHOUSE=file]"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@echo "usage: make <target> [REPORTS=\"dir ...\"] [METADATA=\"dir ...\"] [WAREHOUSE=file]"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 # The virtual environment is (re)made when missing or when requirements.txt changed since.
 $(STAMP): requirements.txt
@@ -46,7 +52,8 @@ venv: $(STAMP) ## Create .venv from the pinned requirements (done by build and t
 .PHONY: build
 build: $(STAMP) ## Load REPORTS (reports/), run dbt models and tests, summarise; publish WAREHOUSE and EXPORTS atomically
 	@$(BIN)/python -m loaders seeds
-	$(BIN)/python -m loaders build $(REPORTS) --warehouse $(WAREHOUSE) --exports $(EXPORTS) --target-path $(BUILD_DIR)
+	$(BIN)/python -m loaders build $(REPORTS) $(METADATA_ARGS) --warehouse $(WAREHOUSE) --exports $(EXPORTS) \
+		--target-path $(BUILD_DIR)
 
 .PHONY: audit
 audit: $(STAMP) ## Build, then write AUDIT_DIR (audit/) report.html and manifest.json; a failed build is audited too
@@ -73,12 +80,18 @@ docs: $(STAMP) ## Generate the dbt docs site (target/docs/static_index.html); fa
 
 .PHONY: test
 test: $(STAMP) lint ## Run every test: pytest, then dbt unit and data tests and the docs check on a scratch warehouse
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not reference"
 	@rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
-	$(BIN)/python -m loaders load reports --warehouse $(TEST_WAREHOUSE) --prune
+	$(BIN)/python -m loaders load reports $(METADATA_ARGS) --warehouse $(TEST_WAREHOUSE) --prune
 	WAREHOUSE=$(abspath $(TEST_WAREHOUSE)) $(BIN)/dbt build --target-path $(TEST_DIR)/dbt --log-path $(TEST_DIR)/dbt
 	WAREHOUSE=$(abspath $(TEST_WAREHOUSE)) $(BIN)/dbt docs generate --quiet --target-path $(TEST_DIR)/dbt --log-path $(TEST_DIR)/dbt
 	$(BIN)/python -m loaders docs-check $(TEST_DIR)/dbt
+
+.PHONY: test-reference
+test-reference: $(STAMP) ## Tests on the reference reports in REFERENCE_REPORTS (../shared/reports-pdf), not carried here
+	@[ -d "$(REFERENCE_REPORTS)" ] || { echo "error: REFERENCE_REPORTS=$(REFERENCE_REPORTS) is not a folder:" \
+		"put the reference reports there or name their folder (see README, Reference reports)"; exit 1; }
+	REFERENCE_REPORTS=$(abspath $(REFERENCE_REPORTS)) $(BIN)/pytest -m reference
 
 .PHONY: lint
 lint: $(STAMP) ## Lint Python (ruff) and SQL (sqlfluff, dbt templater)

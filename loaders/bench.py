@@ -113,7 +113,8 @@ def run(company_years: int, folder: Path, with_dbt: bool = True) -> int:
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="esg-bench-") as workdir:
-        documents, errors = read_documents([dataset], Path(workdir))
+        result = read_documents([dataset], Path(workdir))
+        documents, errors = result.documents, result.errors
         if errors:
             print("\n".join(map(str, errors)), file=sys.stderr)
             return 1

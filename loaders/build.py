@@ -36,11 +36,12 @@ def _new_build(builds: Path) -> Path:
     return build
 
 
-def _steps(reports: list[Path], database: Path, target: Path) -> int:
+def _steps(reports: list[Path], database: Path, target: Path, metadata: list[Path]) -> int:
     from loaders.cli import main as loaders_main
     from loaders.summary import print_summary
 
-    status = loaders_main(["load", *map(str, reports), "--warehouse", str(database)])
+    folders = [argument for folder in metadata for argument in ("--metadata", str(folder))]
+    status = loaders_main(["load", *map(str, reports), "--warehouse", str(database), *folders])
     if status:
         return status
     (target / "run_results.json").unlink(missing_ok=True)
@@ -50,7 +51,9 @@ def _steps(reports: list[Path], database: Path, target: Path) -> int:
     return print_summary(database, target / "run_results.json") or status
 
 
-def run_build(reports: list[Path], warehouse: Path, target: Path, exports: Path, project: Path) -> int:
+def run_build(
+    reports: list[Path], warehouse: Path, target: Path, exports: Path, project: Path, metadata: list[Path]
+) -> int:
     warehouse = warehouse.absolute()
     builds = builds_folder(warehouse)
     builds.mkdir(parents=True, exist_ok=True)
@@ -63,7 +66,7 @@ def run_build(reports: list[Path], warehouse: Path, target: Path, exports: Path,
         database = build / "warehouse.duckdb"
         previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
         try:
-            status = _steps(reports, database, target)
+            status = _steps(reports, database, target, metadata)
             if status == 0:
                 build_id = publish(build, warehouse, exports.absolute(), project, " ".join(map(str, reports)))
                 print(f"published {warehouse} (build {build_id}); exports in {exports.absolute()}")

@@ -10,10 +10,13 @@ from pathlib import Path
 
 from loaders import seeds
 from loaders.errors import LoaderError
+from loaders.metadata import MetadataFolders
 from loaders.pipeline import discover, read_documents
 from loaders.warehouse import write_documents
 
 DEFAULT_SEEDS = Path("seeds")
+# Sidecars written for documents kept elsewhere (a read-only store); used when no --metadata is given.
+DEFAULT_METADATA = Path("metadata")
 # Below this many documents a progress bar is noise.
 PROGRESS_FROM = 10
 # Rejects printed per document; all of them are in raw.rejected_lines.
@@ -35,8 +38,12 @@ def _load(args: argparse.Namespace) -> int:
         print(f"{path}: ignored: {why}", file=sys.stderr)
     if not found.documents:
         raise LoaderError(f"no documents found in {', '.join(map(str, args.paths))}")
+    folders = MetadataFolders.scan(metadata_folders(args.metadata))
     with tempfile.TemporaryDirectory(prefix="esg-load-") as workdir:
-        documents, errors = read_documents(found.documents, Path(workdir), _progress)
+        result = read_documents(found.documents, Path(workdir), _progress, folders)
+        documents, errors = result.documents, result.errors
+        for skipped in result.skipped:
+            print(str(skipped), file=sys.stderr)
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
         if errors:
@@ -69,6 +76,13 @@ def _load(args: argparse.Namespace) -> int:
     return 0
 
 
+def metadata_folders(given: list[Path] | None) -> list[Path]:
+    """The metadata folders named with --metadata, else the project's own when there is one."""
+    if given is not None:
+        return given
+    return [DEFAULT_METADATA] if DEFAULT_METADATA.is_dir() else []
+
+
 def _seeds(args: argparse.Namespace) -> int:
     messages = seeds.refresh(args.seeds, check=args.check)
     for message in messages:
@@ -88,7 +102,9 @@ def _summary(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from loaders.build import run_build
 
-    return run_build(args.reports, args.warehouse, args.target_path, args.exports, args.project)
+    return run_build(
+        args.reports, args.warehouse, args.target_path, args.exports, args.project, metadata_folders(args.metadata)
+    )
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -123,6 +139,16 @@ def _bench(args: argparse.Namespace) -> int:
     return run(args.company_years, args.folder, with_dbt=not args.no_dbt)
 
 
+def _metadata_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--metadata",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help=f"a folder of sidecars for documents kept elsewhere (repeatable; default: {DEFAULT_METADATA}/ if present)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="+", type=Path, help="documents or folders of documents")
     load.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to write")
     load.add_argument("--prune", action="store_true", help="remove documents not in PATHS, so raw mirrors them")
+    _metadata_option(load)
     load.set_defaults(handler=_load)
 
     refresh = commands.add_parser("seeds", help="fill the seed columns derived by the loaders' rules")
@@ -155,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--exports", type=Path, required=True, help="the published Parquet folder (a link too)")
     build.add_argument("--target-path", type=Path, default=Path("target/build"), help="dbt's target folder")
     build.add_argument("--project", type=Path, default=Path("."), help="project folder, for seeds and requirements")
+    _metadata_option(build)
     build.set_defaults(handler=_build)
 
     audit = commands.add_parser("audit", help="write the audit report (HTML) and manifest (JSON) of a warehouse")

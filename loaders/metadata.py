@@ -1,8 +1,18 @@
-"""The sidecar `<document file name>.yml` that says whose report a document is, and for what."""
+"""The sidecar `<document file name>.yml` that says whose report a document is, and for what.
+
+A sidecar sits beside its document or in a metadata folder (`--metadata DIR`, the project's
+`metadata/` by default), so that documents kept in a read-only store can be loaded with metadata
+written for them. A sidecar in a metadata folder is found by the document's file name, in any
+subfolder; where two documents share a name, its `document_sha256:` says which one it describes.
+One document, one sidecar: metadata found in two places is an error naming both.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +24,8 @@ from loaders.units import UnitError, normalize_unit
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SHA256_LINE = re.compile(r"^document_sha256\s*:\s*['\"]?(?P<sha>[0-9A-Fa-f]{64})['\"]?\s*(?:#.*)?$", re.MULTILINE)
 
 
 def sidecar_path(document: Path) -> Path:
@@ -74,17 +86,32 @@ class _Fields:
         return [_Fields(self.path, item, f"{self._name(key)}[{i}]") for i, item in enumerate(value)]
 
 
+def _yaml(path: Path, text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise MetadataError(str(path), f"not valid YAML: {error.problem}", line=line) from None
+    except yaml.YAMLError as error:
+        raise MetadataError(str(path), f"not valid YAML: {error}") from None
+
+
+def skip_reason(path: Path, text: str) -> str | None:
+    """A sidecar's `skip: <why>`: the document is not loaded, and is listed with that reason."""
+    data = _yaml(path, text)
+    if not isinstance(data, dict) or "skip" not in data:
+        return None
+    reason = _Fields(str(path), data).text("skip")
+    return reason
+
+
 def parse_metadata(path: Path, text: str) -> DocumentMetadata:
     """Validate a sidecar's text; every problem is a MetadataError naming the file and field."""
     shown = str(path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise MetadataError(shown, f"not valid YAML: {error.problem}", line=line) from None
-    except yaml.YAMLError as error:
-        raise MetadataError(shown, f"not valid YAML: {error}") from None
-    fields = _Fields(shown, data)
+    fields = _Fields(shown, _yaml(path, text))
+    pinned = fields.text("document_sha256", required=False)
+    if pinned is not None and not _SHA256.match(pinned.lower()):
+        raise MetadataError(shown, f"field 'document_sha256' must be a SHA-256 in hex (64 digits), got {pinned!r}")
     # A dataset whose rows name their companies (a `company` column) may leave the company out.
     company_name = fields.text("company", required=False)
     company_id = fields.code("company_id") if fields.mapping.get("company_id") else company_name and _slug(company_name)
@@ -142,14 +169,96 @@ def _pages(path: str, value: object) -> tuple[int, ...]:
     return tuple(dict.fromkeys(pages))
 
 
-def read_metadata(document: Path) -> tuple[DocumentMetadata, bytes]:
-    """Read and validate a document's sidecar; returns the metadata and the sidecar's bytes (for hashing)."""
-    path = sidecar_path(document)
-    if not path.is_file():
-        raise MetadataError(str(document), f"no metadata file: expected {path.name} beside it")
-    raw = path.read_bytes()
+@dataclass(frozen=True)
+class _Candidate:
+    path: Path
+    raw: bytes
+    sha256: str | None  # the document it is pinned to, if any
+
+    @classmethod
+    def read(cls, path: Path) -> _Candidate:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise MetadataError(str(path), f"not UTF-8 text (byte {error.start})") from None
+        pinned = _SHA256_LINE.search(text)
+        return cls(path, raw, pinned["sha"].lower() if pinned else None)
+
+    def text(self) -> str:
+        return self.raw.decode("utf-8-sig")
+
+
+@dataclass
+class MetadataFolders:
+    """Sidecars in metadata folders, by the file name of the document they describe."""
+
+    folders: tuple[Path, ...] = ()
+    by_name: dict[str, list[Path]] = field(default_factory=dict)
+
+    @classmethod
+    def scan(cls, folders: Iterable[Path]) -> MetadataFolders:
+        found = cls(tuple(folders))
+        for folder in found.folders:
+            if not folder.is_dir():
+                raise MetadataError(str(folder), "metadata folder not found")
+            for path in sorted(folder.rglob("*.yml")):
+                if path.is_file():
+                    found.by_name.setdefault(path.name, []).append(path)
+        return found
+
+    def candidates(self, document: Path) -> list[Path]:
+        return self.by_name.get(sidecar_path(document).name, [])
+
+
+@dataclass(frozen=True)
+class FoundMetadata:
+    metadata: DocumentMetadata | None  # None when the sidecar says to skip the document
+    path: Path  # the sidecar read
+    raw: bytes  # its bytes, for hashing
+    skip_reason: str | None = None
+
+
+def read_metadata(
+    document: Path, folders: MetadataFolders | None = None, document_sha256: str | None = None
+) -> FoundMetadata:
+    """Find, read and validate a document's sidecar, beside it or in a metadata folder.
+
+    A folder sidecar pinned to another document's SHA-256 does not apply; two that apply are an error.
+    """
+    folders = folders or MetadataFolders()
+    beside = sidecar_path(document)
+    applying = [_Candidate.read(beside)] if beside.is_file() else []
+    elsewhere = []
+    for path in folders.candidates(document):
+        if path.resolve() == beside.resolve():
+            continue
+        candidate = _Candidate.read(path)
+        if candidate.sha256 is None or document_sha256 is None or candidate.sha256 == document_sha256:
+            applying.append(candidate)
+        else:
+            elsewhere.append(candidate)
+    if len(applying) > 1:
+        places = " and ".join(str(candidate.path) for candidate in applying)
+        raise MetadataError(
+            str(document), f"metadata found in two places: {places}; keep one (or pin each with document_sha256)"
+        )
+    if not applying:
+        looked = f"{beside.name} beside it" + (
+            f" or in {', '.join(map(str, folders.folders))}" if folders.folders else ""
+        )
+        pinned = "".join(f"; {c.path} describes another document (document_sha256 {c.sha256})" for c in elsewhere)
+        raise MetadataError(str(document), f"no metadata file: expected {looked}{pinned}")
+    found = applying[0]
     try:
-        text = raw.decode("utf-8-sig")
+        text = found.text()
     except UnicodeDecodeError as error:
-        raise MetadataError(str(path), f"not UTF-8 text (byte {error.start})") from None
-    return parse_metadata(path, text), raw
+        raise MetadataError(str(found.path), f"not UTF-8 text (byte {error.start})") from None
+    if (reason := skip_reason(found.path, text)) is not None:
+        return FoundMetadata(None, found.path, found.raw, reason)
+    return FoundMetadata(parse_metadata(found.path, text), found.path, found.raw)
+
+
+def sha256_of(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -212,3 +212,4 @@ class ParsedDocument:
     metadata_sha256: str
     metadata: DocumentMetadata
     extraction: Extraction
+    metadata_path: str  # the sidecar read, beside the document or in a metadata folder

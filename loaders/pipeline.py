@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from loaders import csv_table, tabular, text_report
 from loaders.errors import DocumentError, LoaderError
-from loaders.metadata import read_metadata
+from loaders.metadata import MetadataFolders, read_metadata, sha256_of
 from loaders.models import (
     DocumentMetadata,
     Extraction,
@@ -129,12 +130,12 @@ def discover(paths: Iterable[Path]) -> Discovery:
 
 
 def display_path(path: Path) -> str:
-    """The path as provenance shows it: relative to the working folder when inside it."""
-    resolved = path.resolve()
+    """The path as provenance shows it: relative to the working folder when inside it, else as given
+    (`../shared/reports-pdf/x.pdf` stays so; an absolute path stays absolute)."""
     try:
-        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        return Path(os.path.normpath(path)).as_posix()
 
 
 def _accounted(extraction: Extraction) -> int:
@@ -144,19 +145,25 @@ def _accounted(extraction: Extraction) -> int:
     return len(places)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 24):
-            digest.update(chunk)
-    return digest.hexdigest()
+class DocumentSkipped(Exception):
+    """The document's sidecar says not to load it (`skip: <why>`)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: skipped: {reason}")
+        self.path, self.reason = path, reason
 
 
-def read_document(path: Path, workdir: Path | None = None) -> ParsedDocument:
-    """Read and validate one document; a bulk reader writes its batch to `workdir` (a temporary folder)."""
+def read_document(path: Path, workdir: Path | None = None, folders: MetadataFolders | None = None) -> ParsedDocument:
+    """Read and validate one document; a bulk reader writes its batch to `workdir` (a temporary folder).
+
+    Its sidecar is beside it or in one of the metadata `folders`; raises DocumentSkipped when it says `skip`."""
     shown = display_path(path)
-    metadata, metadata_bytes = read_metadata(path)
-    document = Input(path, shown, _sha256(path), metadata, workdir or Path(tempfile.mkdtemp(prefix="esg-load-")))
+    sha256 = sha256_of(path)
+    found = read_metadata(path, folders, sha256)
+    if found.metadata is None:
+        raise DocumentSkipped(shown, found.skip_reason or "")
+    metadata = found.metadata
+    document = Input(path, shown, sha256, metadata, workdir or Path(tempfile.mkdtemp(prefix="esg-load-")))
     extraction = READERS[path.suffix.lower()](document)
     # A bulk reader counts in SQL; the rows in memory are counted here.
     if extraction.bulk is None and _accounted(extraction) != extraction.candidate_line_count:
@@ -166,28 +173,43 @@ def read_document(path: Path, workdir: Path | None = None) -> ParsedDocument:
     return ParsedDocument(
         path=shown,
         sha256=document.sha256,
-        metadata_sha256=hashlib.sha256(metadata_bytes).hexdigest(),
+        metadata_sha256=hashlib.sha256(found.raw).hexdigest(),
+        metadata_path=display_path(found.path),
         metadata=metadata,
         extraction=extraction,
     )
 
 
+@dataclass
+class ReadResult:
+    documents: list[ParsedDocument] = field(default_factory=list)
+    errors: list[LoaderError] = field(default_factory=list)  # documents that could not be read
+    skipped: list[DocumentSkipped] = field(default_factory=list)  # documents their sidecar says to skip
+
+
 def read_documents(
-    paths: list[Path], workdir: Path, progress: Callable[[list[Path]], Iterable[Path]] = iter
-) -> tuple[list[ParsedDocument], list[LoaderError]]:
+    paths: list[Path],
+    workdir: Path,
+    progress: Callable[[list[Path]], Iterable[Path]] = iter,
+    folders: MetadataFolders | None = None,
+) -> ReadResult:
     """Read every document; errors are collected so that one run reports them all."""
-    documents: list[ParsedDocument] = []
-    errors: list[LoaderError] = []
+    result = ReadResult()
     by_hash: dict[str, str] = {}
     for path in progress(paths):
         try:
-            document = read_document(path, workdir)
+            document = read_document(path, workdir, folders)
         except LoaderError as error:
-            errors.append(error)
+            result.errors.append(error)
+            continue
+        except DocumentSkipped as skipped:
+            result.skipped.append(skipped)
             continue
         if document.sha256 in by_hash:
-            errors.append(DocumentError(document.path, f"same content as {by_hash[document.sha256]}; load it once"))
+            result.errors.append(
+                DocumentError(document.path, f"same content as {by_hash[document.sha256]}; load it once")
+            )
             continue
         by_hash[document.sha256] = document.path
-        documents.append(document)
-    return documents, errors
+        result.documents.append(document)
+    return result

@@ -16,7 +16,7 @@ from loaders.labels import label_key
 from loaders.models import ParsedDocument
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 DECIMAL = pa.decimal128(38, 12)
 TEXT, INT, BOOL, DATE = pa.string(), pa.int32(), pa.bool_(), pa.date32()
@@ -28,6 +28,7 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
         "document_path": TEXT,
         "document_format": TEXT,
         "metadata_sha256": TEXT,
+        "metadata_path": TEXT,
         "company_id": TEXT,
         "company_name": TEXT,
         "fiscal_year": INT,
@@ -220,6 +221,7 @@ def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, list[dict]
                 "document_path": document.path,
                 "document_format": found.document_format,
                 "metadata_sha256": document.metadata_sha256,
+                "metadata_path": document.metadata_path,
                 "company_id": meta.company_id,
                 "company_name": meta.company_name,
                 "fiscal_year": meta.fiscal_year,

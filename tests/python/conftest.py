@@ -16,4 +16,4 @@ def report_text() -> str:
 
 @pytest.fixture(scope="session")
 def xiaomi_metadata():
-    return read_metadata(REPORT)[0]
+    return read_metadata(REPORT).metadata

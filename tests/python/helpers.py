@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +10,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "reports" / "xiaomi-2019-esg-report.zh-Hant.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+METADATA = ROOT / "metadata"
+
+
+def reference_reports() -> Path:
+    """The reference reports (Siemens, Shell, Samsung, SUEZ), which the project does not carry:
+    REFERENCE_REPORTS (make test-reference sets it), else ../shared/reports-pdf beside the repository."""
+    folder = Path(os.environ.get("REFERENCE_REPORTS") or ROOT.parent / "shared" / "reports-pdf")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"reference reports not found in {folder}: set REFERENCE_REPORTS to their folder")
+    return folder
 
 
 def line_of(text: str, number: int) -> str:
@@ -58,16 +69,23 @@ def batch_rows(parquet: Path) -> list[dict]:
 
 
 def run_make_build(
-    folder: Path, target: str = "build", project: Path = ROOT, reports: Path | None = None
+    folder: Path,
+    target: str = "build",
+    project: Path = ROOT,
+    reports: Path | list[Path] | None = None,
+    metadata: list[Path] | None = None,
 ) -> tuple[subprocess.CompletedProcess, Path]:
-    """`make build` (or `make audit`, into folder/audit) of folder/reports into folder/warehouse.duckdb."""
+    """`make build` (or `make audit`, into folder/audit) of folder/reports (or `reports`, one folder or several)
+    into folder/warehouse.duckdb, with the project's metadata folder unless `metadata` names others."""
     warehouse = folder / "warehouse.duckdb"
+    folders = reports if isinstance(reports, list) else [reports or folder / "reports"]
     result = subprocess.run(
         [
             "make",
             "--no-print-directory",
             target,
-            f"REPORTS={reports or folder / 'reports'}",
+            f"REPORTS={' '.join(map(str, folders))}",
+            f"METADATA={' '.join(map(str, metadata if metadata is not None else [METADATA]))}",
             f"WAREHOUSE={warehouse}",
             f"BUILD_DIR={folder / 'dbt'}",
             f"AUDIT_DIR={folder / 'audit'}",

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from .helpers import ROOT, copy_project, copy_report, run_make_build
+from .pdf_fixtures import write_siemens_figures
 
 FLOOD_RELIEF = "xiaomi-2025-north-china-flood-relief.news.csv"
 
@@ -36,6 +37,7 @@ def audited(tmp_path_factory):
     base = tmp_path_factory.mktemp("audits")
     reports = base / "reports"
     shutil.copytree(ROOT / "reports", reports)
+    write_siemens_figures(reports)
     runs = []
     for name in ("first", "second"):
         result, warehouse = run_make_build(base / name, target="audit", reports=reports)
@@ -63,14 +65,31 @@ def test_scope_1_plus_2_is_judged_on_intervals(audited):
     assert "ghg_scope_1 283.42 噸 (line 1004) + ghg_scope_2 22,498.84 噸 (line 1005)" in finding["inputs"]
 
 
-def test_siemens_totals_that_differ_from_their_parts_by_rounding_pass(audited):
+def test_totals_that_differ_from_their_parts_by_rounding_pass(audited):
     _, [(_, warehouse), *_], _ = audited
     siemens = findings(warehouse, "check_code = 'identity' and company_id = 'siemens'")
-    assert len(siemens) == 22 and {f["status"] for f in siemens} == {"pass"}
-    # Waste FY2023: 261.2 printed against 214.7 + 12.7 + 33.9 = 261.3, which rounding allows.
+    assert {f["status"] for f in siemens} == {"pass"}
+    # Siemens' waste FY2023: 261.2 printed against 214.7 + 12.7 + 33.9 = 261.3, which rounding allows.
     waste = next(f for f in siemens if f["subject"] == "waste_total_by_type" and f["fiscal_year"] == 2023)
     assert (waste["expected_lower"], waste["expected_upper"]) == pytest.approx((261150, 261250))
     assert (waste["actual_lower"], waste["actual_upper"]) == pytest.approx((261150, 261450))
+
+
+def test_a_printed_change_of_a_figure_near_zero_is_judged_on_intervals(audited):
+    _, [(_, warehouse), *_], _ = audited
+    finding = one(warehouse, "check_code = 'printed_change' and subject = 'Scope 1 / N2O emissions'")
+    # 0.0 against 0.2: [0, 0.05] / [0.15, 0.25] - 1 = [-100 %, -66.7 %], which holds the printed -91.8 %.
+    assert (finding["expected_lower"], finding["expected_upper"]) == pytest.approx((-100, 100 * (0.05 / 0.15 - 1)))
+    assert (finding["actual_lower"], finding["actual_upper"]) == pytest.approx((-91.85, -91.75))
+    assert finding["status"] == "pass"
+
+
+def test_large_year_on_year_changes_are_flagged_not_failed(audited):
+    _, [(_, warehouse), *_], _ = audited
+    flagged = findings(warehouse, "check_code = 'year_on_year' and status = 'flagged'")
+    # Construction waste 18.0 to 33.9 (1,000 t): at least 33.85 / 18.05 - 1 = 87.5 % up.
+    assert [(f["company_id"], f["subject"]) for f in flagged] == [("siemens", "construction_waste")]
+    assert flagged[0]["severity"] == "info" and flagged[0]["actual_lower"] == pytest.approx(33.85 / 18.05 - 1)
 
 
 def test_per_head_intensities_of_one_boundary_imply_different_headcounts(audited):
@@ -87,14 +106,6 @@ def test_per_head_intensities_of_one_boundary_imply_different_headcounts(audited
     assert (finding["status"], finding["severity"], finding["fails_build"]) == ("fail", "warning", False)
     assert "hazardous_waste_per_capita 0.000066 implies [14962.41, 15343.51]" in finding["message"]
     assert "water_per_capita 9.38 implies [15429.23, 15445.68]" in finding["message"]
-
-
-def test_siemens_revenue_intensities_imply_the_revenue_siemens_reported(audited):
-    _, [(_, warehouse), *_], _ = audited
-    for year, revenue in ((2023, 77769), (2022, 71977)):  # EUR m, Siemens Report for fiscal 2023
-        finding = one(warehouse, f"check_code = 'shared_denominator' and subject = 'revenue' and fiscal_year = {year}")
-        assert finding["status"] == "pass"
-        assert finding["expected_lower"] <= revenue <= finding["expected_upper"]
 
 
 def test_an_amount_in_two_currencies_is_checked_against_the_rate_of_its_day(audited):
@@ -126,25 +137,6 @@ def test_listed_donations_are_checked_against_the_total_in_dollars(audited):
     assert (wuhan["status"], wuhan["status_reason"]) == ("not_evaluable", "no total donations stated for the year")
 
 
-def test_a_printed_change_of_a_figure_near_zero_is_judged_on_intervals(audited):
-    _, [(_, warehouse), *_], _ = audited
-    finding = one(warehouse, "check_code = 'printed_change' and subject = 'Scope 1 / N2O emissions'")
-    # 0.0 against 0.2: [0, 0.05] / [0.15, 0.25] - 1 = [-100 %, -66.7 %], which holds the printed -91.8 %.
-    assert (finding["expected_lower"], finding["expected_upper"]) == pytest.approx((-100, 100 * (0.05 / 0.15 - 1)))
-    assert (finding["actual_lower"], finding["actual_upper"]) == pytest.approx((-91.85, -91.75))
-    assert finding["status"] == "pass"
-
-
-def test_large_year_on_year_changes_are_flagged_not_failed(audited):
-    _, [(_, warehouse), *_], _ = audited
-    flagged = findings(warehouse, "check_code = 'year_on_year' and status = 'flagged'")
-    assert [(f["company_id"], f["subject"]) for f in flagged] == [
-        ("siemens", "construction_waste"),
-        ("siemens", "ghg_scope_3_cat_6"),
-    ]
-    assert all(f["severity"] == "info" and f["actual_lower"] > 0.5 for f in flagged)
-
-
 def test_every_finding_is_in_the_build_summary_counts(audited):
     _, [(_, warehouse), *_], _ = audited
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -152,7 +144,8 @@ def test_every_finding_is_in_the_build_summary_counts(audited):
     result, _ = run_make_build(warehouse.parent / "summary", reports=audited[0])
     assert f"findings: {total} (marts.fct_audit_findings)" in result.stdout
     assert "FAIL (cross-check, does not fail the build): 2" in result.stdout
-    assert "  identity [hard]: 24 pass, 0 fail, 1 not evaluable" in result.stdout
+    # Xiaomi: scope 1 + 2 and energy hold, energy by carrier is not printed; Siemens: waste by type, both years.
+    assert "  identity [hard]: 4 pass, 0 fail, 1 not evaluable" in result.stdout
 
 
 # --- severity policy ------------------------------------------------------------------------------
@@ -201,7 +194,8 @@ def test_the_manifest_hashes_every_input_seed_tool_and_mart(audited):
     assert sorted(manifest["documents"]) == [str(p) for p in documents]
     for document in documents:
         entry = manifest["documents"][str(document)]
-        original = ROOT / "reports" / document.name  # as the first build read it, before one was changed
+        # As the first build read it: the flood-relief table was changed after it.
+        original = ROOT / "reports" / document.name if document.name == FLOOD_RELIEF else document
         assert entry["sha256"] == hashlib.sha256(original.read_bytes()).hexdigest()
         sidecar = original.with_name(document.name + ".yml")
         assert entry["metadata_sha256"] == hashlib.sha256(sidecar.read_bytes()).hexdigest()

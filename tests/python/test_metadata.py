@@ -17,7 +17,7 @@ boundary: {code: group, description: all subsidiaries}
 
 
 def test_bundled_metadata_states_company_year_source_language_and_boundary():
-    metadata, _ = read_metadata(REPORT)
+    metadata = read_metadata(REPORT).metadata
     assert (metadata.company_id, metadata.company_name, metadata.fiscal_year) == ("xiaomi", "Xiaomi Corporation", 2019)
     assert metadata.language == "zh-Hant"
     assert "Xiaomi" in metadata.source.title and metadata.source.publisher and metadata.source.published

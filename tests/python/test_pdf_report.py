@@ -1,4 +1,6 @@
-"""KPI tables read from real PDFs: Siemens' FY2023 report (pages 109-113) and a Shell 2019 excerpt (page 4)."""
+"""KPI tables read from real PDFs: Siemens' FY2023 report (pages 109-113) and a Shell 2019 excerpt (page 4),
+reference reports the project does not carry (make test-reference; test_pdf_generated.py covers the same
+reading on PDFs the tests draw)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from loaders.errors import DocumentError
 from loaders.models import RejectedLine, TableRow
 from loaders.pdf_report import PdfLayout, parse_pdf
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path("/work/shared/reports-pdf")
+from .helpers import reference_reports
+
+pytestmark = pytest.mark.reference
+
 SIEMENS = "siemens_sustainability_report_fy2023.pdf"
 SHELL = "shell_2019_sustainability_report_4page_excerpt.pdf"
 SIEMENS_PAGES = (109, 110, 111, 112, 113)
@@ -19,11 +23,7 @@ SHELL_YEARS = tuple(range(2019, 2009, -1))
 
 
 def report_pdf(name: str) -> Path:
-    """A report PDF from the repository's reports/ folder, else from the shared folder."""
-    for folder in (ROOT / "reports", SHARED):
-        if (folder / name).is_file():
-            return folder / name
-    raise FileNotFoundError(f"{name} is in neither {ROOT / 'reports'} nor {SHARED}")
+    return reference_reports() / name
 
 
 @pytest.fixture(scope="module")
