@@ -24,7 +24,17 @@ import pyarrow as pa
 
 from loaders.errors import DocumentError
 from loaders.models import BulkBatch, DocumentMetadata, Extraction, RejectedLine, ReportTable
-from loaders.rows import RowError, company_code, metric_code, parse_year, read_cell, resolve_label, value_date
+from loaders.recognizer import Recognition, Vocabulary
+from loaders.rows import (
+    RowError,
+    company_code,
+    metric_code,
+    parse_year,
+    read_cell,
+    recognition_columns,
+    resolve_label,
+    value_date,
+)
 from loaders.tabular import Roles, header_roles
 from loaders.units import NormalizedUnit
 from loaders.warehouse import TABLES, sql_type
@@ -147,12 +157,20 @@ def _resolve_labels(con: duckdb.DuckDBPyConnection, roles: Roles, fallback_unit:
             row
             | {
                 "label_as_printed": resolved.label_as_printed,
+                "label_text": resolved.text,
                 "label_key": resolved.label_key,
                 "label_markers": ",".join(resolved.markers) or None,
                 **_unit_columns(resolved.unit_printed, resolved.unit),
             }
         )
-    schema = {"label": _TEXT, "unit_text": _TEXT, "label_as_printed": _TEXT, "label_key": _TEXT, "label_markers": _TEXT}
+    schema = {
+        "label": _TEXT,
+        "unit_text": _TEXT,
+        "label_as_printed": _TEXT,
+        "label_text": _TEXT,
+        "label_key": _TEXT,
+        "label_markers": _TEXT,
+    }
     _lookup(con, "labels", schema | _UNIT | _ERROR, rows)
 
 
@@ -241,6 +259,23 @@ def _resolve_cells(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -
     _lookup(con, "parsed_cells", schema | _UNIT | _ERROR, rows)
 
 
+def _recognise_labels(con: duckdb.DuckDBPyConnection, vocabulary: Vocabulary | None) -> None:
+    """Each distinct label of each table read by the recognizer, as every other format's rows are."""
+    rows = []
+    if vocabulary is not None:
+        distinct = (
+            "select distinct labels.label_text, labels.unit_generic, cells.table_name, tables.heading from cells"
+            " join labels using (label, unit_text) join tables using (table_name) where labels.error_code is null"
+        )
+        for label_text, unit, table_name, heading in con.execute(distinct).fetchall():
+            recognized = recognition_columns(vocabulary.recognise(label_text, heading, unit=unit))
+            rows.append({"label_text": label_text, "unit_generic": unit, "table_name": table_name, **recognized})
+    schema = {"label_text": _TEXT, "unit_generic": _TEXT, "table_name": _TEXT} | {
+        name: TABLES["reported_values"][name] for name in recognition_columns(Recognition(None))
+    }
+    _lookup(con, "recognitions", schema, rows)
+
+
 def _tables(con: duckdb.DuckDBPyConnection, heading: str) -> list[ReportTable]:
     """One table per value of the table column, in order of first appearance; else one for the file."""
     con.execute(
@@ -304,6 +339,9 @@ join tables using (table_name)
 join years using (column_label)
 join curation using (metric_text, date_text)
 join row_checks using (line_number)
+left join recognitions
+    on recognitions.label_text = labels.label_text and recognitions.table_name = cells.table_name
+    and recognitions.unit_generic is not distinct from labels.unit_generic
 left join parsed_cells
     on parsed_cells.text = cells.text
     and parsed_cells.row_unit is not distinct from labels.unit_as_printed
@@ -349,7 +387,12 @@ select
     nullif(cells.passage_text, '') as passage,
     curation.value_date,
     null as change_number,
-    null as change_decimals
+    null as change_decimals,
+    recognitions.recognized_metric_code,
+    recognitions.recognized_members,
+    recognitions.recognition_confidence,
+    recognitions.recognition_note,
+    recognitions.breakdown_axes
 {_JOINED.format(plain=plain)}
 where row_checks.error_code is null and parsed_cells.error_code is null
 """
@@ -379,7 +422,14 @@ def _conformed(sql: str, table: str) -> str:
     return f"select {columns} from ({sql}) order by line_number, column_number"
 
 
-def read_csv_table(path: Path, shown: str, sha256: str, metadata: DocumentMetadata, workdir: Path) -> Extraction | None:
+def read_csv_table(
+    path: Path,
+    shown: str,
+    sha256: str,
+    metadata: DocumentMetadata,
+    workdir: Path,
+    vocabulary: Vocabulary | None = None,
+) -> Extraction | None:
     """Read a regular CSV file with DuckDB; None when it is not regular (`loaders.tabular` reads it)."""
     sniffed = _sniff(path, shown)
     try:
@@ -411,6 +461,7 @@ def read_csv_table(path: Path, shown: str, sha256: str, metadata: DocumentMetada
         _resolve_curation(con)
         _resolve_cells(con, metadata)
         tables = _tables(con, path.stem)
+        _recognise_labels(con, vocabulary)
         con.execute(_ROW_CHECKS.format(year_key="years.fiscal_year" if roles.is_long else "0"))
         plain = _plain(metadata)
         batch = {}

@@ -20,6 +20,7 @@ import yaml
 
 from loaders.errors import MetadataError
 from loaders.models import BoundaryOverride, DocumentMetadata, LabelOverride, Source
+from loaders.recognizer import members_key
 from loaders.units import UnitError, normalize_unit
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -125,7 +126,12 @@ def parse_metadata(path: Path, text: str) -> DocumentMetadata:
         for item in boundary.items("overrides")
     )
     labels = tuple(
-        LabelOverride(label=item.text("label"), metric_code=item.code("metric"), basis=item.text("basis"))
+        LabelOverride(
+            label=item.text("label"),
+            metric_code=item.code("metric"),
+            basis=item.text("basis"),
+            members=_members(item.optional("members")),
+        )
         for item in fields.items("labels")
     )
     separator = fields.optional("number_format").text("decimal_separator", required=False) or "."
@@ -153,6 +159,15 @@ def parse_metadata(path: Path, text: str) -> DocumentMetadata:
         default_unit=default_unit,
         pages=_pages(shown, fields.mapping.get("pages")),
     )
+
+
+def _members(fields: _Fields) -> str | None:
+    """`members: {scope2_method: market_based}` as the warehouse keys members (`axis=member`, sorted)."""
+    pairs = {axis: fields.code(axis) for axis in fields.mapping}
+    for axis in pairs:
+        if not _CODE.match(str(axis)):
+            raise MetadataError(fields.path, f"field '{fields.where}' names axis {axis!r}: not a lower-case code")
+    return members_key(pairs) or None
 
 
 def _pages(path: str, value: object) -> tuple[int, ...]:

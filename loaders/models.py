@@ -36,6 +36,7 @@ class LabelOverride:
     label: str
     metric_code: str
     basis: str
+    members: str | None = None  # "axis=member|..." sorted by axis: the breakdown the label stands for
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,12 @@ class ReportedValue:
     value_date: date | None = None
     change_number: Decimal | None = None  # the change column read as a number (percent)
     change_decimals: int | None = None
+    # What loaders.recognizer read in the label (used where no alias or document decision maps it):
+    recognized_metric_code: str | None = None
+    recognized_members: str | None = None  # "axis=member|..." sorted by axis; None for none
+    recognition_confidence: float | None = None
+    recognition_note: str | None = None  # how it was read, or why it was not
+    breakdown_axes: str | None = None  # open axes the table heading names ("business_segment"), "|"-separated
 
 
 @dataclass(frozen=True)

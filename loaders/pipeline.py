@@ -21,7 +21,11 @@ from loaders.models import (
     ReportTable,
     TableRow,
 )
+from loaders.recognizer import Vocabulary
 from loaders.rows import validate_rows
+
+# The project's seeds: the vocabulary labels are read with (loaders.recognizer).
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Input:
     sha256: str
     metadata: DocumentMetadata
     workdir: Path  # where a bulk reader may write its batch
+    vocabulary: Vocabulary | None = None  # how labels are read as metrics and members (seeds)
 
     def text(self) -> str:
         try:
@@ -45,16 +50,16 @@ Reader = Callable[[Input], Extraction]
 
 
 def _extraction(
+    document: Input,
     document_format: str,
     line_count: int,
     tables: list[ReportTable],
     rows: list[TableRow],
     footnotes: list[Footnote],
-    metadata: DocumentMetadata,
     problems: list[RejectedLine] | None = None,
 ) -> Extraction:
     """Validate rows; a reader's problems (a page or row it could not read) are candidates rejected already."""
-    values, rejects = validate_rows(rows, tables, footnotes, metadata)
+    values, rejects = validate_rows(rows, tables, footnotes, document.metadata, document.vocabulary)
     problems = problems or []
     return Extraction(
         document_format=document_format,
@@ -75,21 +80,23 @@ def _read_text(document: Input) -> Extraction:
             document.shown, "no KPI table found: expected a heading, rows of label<TAB>value, then numbered notes"
         )
     tables, rows = text_report.table_rows(layout)
-    return _extraction("text", len(text_report.split_lines(text)), tables, rows, layout.footnotes, document.metadata)
+    return _extraction(document, "text", len(text_report.split_lines(text)), tables, rows, layout.footnotes)
 
 
 def _read_csv(document: Input) -> Extraction:
     """DuckDB reads a regular CSV file in bulk; an irregular one is followed line by line."""
-    bulk = csv_table.read_csv_table(document.path, document.shown, document.sha256, document.metadata, document.workdir)
+    bulk = csv_table.read_csv_table(
+        document.path, document.shown, document.sha256, document.metadata, document.workdir, document.vocabulary
+    )
     if bulk is not None:
         return bulk
     layout = tabular.parse_csv(document.shown, document.text())
-    return _extraction("csv", layout.line_count, layout.tables, layout.rows, [], document.metadata)
+    return _extraction(document, "csv", layout.line_count, layout.tables, layout.rows, [])
 
 
 def _read_xlsx(document: Input) -> Extraction:
     layout = tabular.parse_xlsx(document.shown, document.path.read_bytes())
-    return _extraction("xlsx", layout.line_count, layout.tables, layout.rows, [], document.metadata)
+    return _extraction(document, "xlsx", layout.line_count, layout.tables, layout.rows, [])
 
 
 def _read_pdf(document: Input) -> Extraction:
@@ -97,7 +104,7 @@ def _read_pdf(document: Input) -> Extraction:
 
     layout = pdf_report.parse_pdf(document.path, document.metadata.pages, shown=document.shown)
     return _extraction(
-        "pdf", layout.page_count, layout.tables, layout.rows, layout.footnotes, document.metadata, layout.problems
+        document, "pdf", layout.page_count, layout.tables, layout.rows, layout.footnotes, layout.problems
     )
 
 
@@ -153,7 +160,12 @@ class DocumentSkipped(Exception):
         self.path, self.reason = path, reason
 
 
-def read_document(path: Path, workdir: Path | None = None, folders: MetadataFolders | None = None) -> ParsedDocument:
+def read_document(
+    path: Path,
+    workdir: Path | None = None,
+    folders: MetadataFolders | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> ParsedDocument:
     """Read and validate one document; a bulk reader writes its batch to `workdir` (a temporary folder).
 
     Its sidecar is beside it or in one of the metadata `folders`; raises DocumentSkipped when it says `skip`."""
@@ -163,7 +175,9 @@ def read_document(path: Path, workdir: Path | None = None, folders: MetadataFold
     if found.metadata is None:
         raise DocumentSkipped(shown, found.skip_reason or "")
     metadata = found.metadata
-    document = Input(path, shown, sha256, metadata, workdir or Path(tempfile.mkdtemp(prefix="esg-load-")))
+    if vocabulary is None and SEEDS.is_dir():
+        vocabulary = Vocabulary.from_seeds(SEEDS)
+    document = Input(path, shown, sha256, metadata, workdir or Path(tempfile.mkdtemp(prefix="esg-load-")), vocabulary)
     extraction = READERS[path.suffix.lower()](document)
     # A bulk reader counts in SQL; the rows in memory are counted here.
     if extraction.bulk is None and _accounted(extraction) != extraction.candidate_line_count:
@@ -192,13 +206,14 @@ def read_documents(
     workdir: Path,
     progress: Callable[[list[Path]], Iterable[Path]] = iter,
     folders: MetadataFolders | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> ReadResult:
     """Read every document; errors are collected so that one run reports them all."""
     result = ReadResult()
     by_hash: dict[str, str] = {}
     for path in progress(paths):
         try:
-            document = read_document(path, workdir, folders)
+            document = read_document(path, workdir, folders, vocabulary)
         except LoaderError as error:
             result.errors.append(error)
             continue

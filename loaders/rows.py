@@ -20,6 +20,7 @@ from functools import lru_cache
 from loaders.labels import cut_markers, label_key, split_unit
 from loaders.models import DocumentMetadata, Footnote, RejectedLine, ReportedValue, ReportTable, TableRow
 from loaders.numbers import NumberFormatError, ParsedCell, parse_cell
+from loaders.recognizer import Recognition, Vocabulary
 from loaders.units import NormalizedUnit, UnitError, normalize_unit
 
 _CJK_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -49,6 +50,7 @@ class RowError(ValueError):
 @dataclass(frozen=True)
 class ResolvedLabel:
     label_as_printed: str  # grouped rows keep their parts apart: "Scope 1 / Total"
+    text: str  # the label without its unit and markers, as the recognizer reads it
     label_key: str
     markers: tuple[str, ...]  # cut from the label
     unit_printed: str | None
@@ -74,13 +76,13 @@ def resolve_label(label_parts: tuple[str, ...], unit_text: str | None, fallback_
                 if " " not in split.unit:  # reads like a unit, but not one the warehouse knows
                     raise RowError("unknown_unit", f"{error}: add it to loaders/units.py if it is real") from None
             else:
-                return ResolvedLabel(label_as_printed, label_key(split.text), markers, split.unit, unit)
+                return ResolvedLabel(label_as_printed, split.text, label_key(split.text), markers, split.unit, unit)
     printed = printed or fallback_unit
     try:
         unit = normalize_unit(printed) if printed else None
     except UnitError as error:
         raise RowError("unknown_unit", f"{error}: add it to loaders/units.py if it is real") from None
-    return ResolvedLabel(label_as_printed, label_key(label), markers, printed, unit)
+    return ResolvedLabel(label_as_printed, label, label_key(label), markers, printed, unit)
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,30 @@ def notes_by_table(footnotes: Iterable[Footnote]) -> dict[int, frozenset[str]]:
     return {table: frozenset(markers) for table, markers in notes.items()}
 
 
+def recognition_columns(recognition: Recognition | None) -> dict:
+    """The raw columns a recognition fills (ReportedValue's recognized_* and breakdown_axes)."""
+    if recognition is None:
+        return {}
+    return {
+        "recognized_metric_code": recognition.metric_code,
+        "recognized_members": recognition.members_key or None,
+        "recognition_confidence": recognition.confidence,
+        "recognition_note": recognition.note or None,
+        "breakdown_axes": "|".join(recognition.breakdown_axes) or None,
+    }
+
+
 def validate_rows(
-    rows: list[TableRow], tables: list[ReportTable], footnotes: list[Footnote], metadata: DocumentMetadata
+    rows: list[TableRow],
+    tables: list[ReportTable],
+    footnotes: list[Footnote],
+    metadata: DocumentMetadata,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[list[ReportedValue], list[RejectedLine]]:
-    """Every row becomes values (one per value cell) or a reject; bad cells are rejected one by one."""
+    """Every row becomes values (one per value cell) or a reject; bad cells are rejected one by one.
+    With a vocabulary, each label is also read as a metric and members (loaders.recognizer)."""
     by_index = {table.table_index: table for table in tables}
+    recognitions: dict[tuple, dict] = {}
     notes = notes_by_table(footnotes)
     values: list[ReportedValue] = []
     rejects: list[RejectedLine] = []
@@ -212,6 +233,11 @@ def validate_rows(
         if not row.cells:
             reject("no_value_cells", "the row has a label but no value column")
             continue
+        context = (resolved.text, table.heading, table.section_heading, resolved.unit and resolved.unit.generic)
+        if vocabulary is not None and context not in recognitions:
+            text, heading, section, unit = context
+            recognitions[context] = recognition_columns(vocabulary.recognise(text, heading, section, unit=unit))
+        recognized = recognitions.get(context, {})
         for cell in row.cells:
             try:
                 read = read_cell(
@@ -259,6 +285,7 @@ def validate_rows(
                     value_date=dated,
                     change_number=change.value if change else None,
                     change_decimals=change.decimals if change else None,
+                    **recognized,
                 )
             )
     return values, rejects

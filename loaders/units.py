@@ -30,6 +30,8 @@ for _definition in (
     "ktCO2e = 1000 * tCO2e",
     "MtCO2e = 1000000 * tCO2e",
     "person = [person]",
+    "workday = [workday]",  # lost days are counted in days, not a duration in hours
+    "frequency_rate = [frequency_rate]",  # an injury or fatality rate per the hours its metric names
     "counted_item = [count]",  # pint's own `count` is dimensionless
     "CNY = [currency_cny]",
     "EUR = [currency_eur]",
@@ -53,6 +55,9 @@ _PREFERRED: tuple[tuple[str, str], ...] = (
     ("meter ** 2", "m2"),
     ("person", "person"),
     ("counted_item", "count"),
+    ("hour", "h"),
+    ("workday", "day"),
+    ("frequency_rate", "rate"),
     *((f"1000000 * {code}", f"{code} m") for code in CURRENCIES),
 )
 
@@ -90,6 +95,9 @@ _UNIT_WORDS: dict[str, str] = {
     ),
     **dict.fromkeys(["no.", "no", "number", "count", "units", "pcs", "个", "件", "台", "家", "次"], "counted_item"),
     **dict.fromkeys(["%", "percent", "per cent", "百分比"], "percent"),
+    **dict.fromkeys(["h", "hr", "hrs", "hour", "hours", "小时", "小時", "工时", "工時"], "hour"),
+    **dict.fromkeys(["day", "days", "天", "日", "工作日"], "workday"),
+    **dict.fromkeys(["rate"], "frequency_rate"),
     **dict.fromkeys(["cny", "rmb", "yuan", "元", "人民币", "人民币元"], "CNY"),
     **dict.fromkeys(["eur", "€", "euro", "euros"], "EUR"),
     **dict.fromkeys(["usd", "us$", "$", "us dollar", "us dollars", "us-dollar", "dollar", "dollars", "美元"], "USD"),

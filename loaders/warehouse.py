@@ -16,7 +16,7 @@ from loaders.labels import label_key
 from loaders.models import ParsedDocument
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 DECIMAL = pa.decimal128(38, 12)
 TEXT, INT, BOOL, DATE = pa.string(), pa.int32(), pa.bool_(), pa.date32()
@@ -93,6 +93,11 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
         "value_date": DATE,
         "change_number": DECIMAL,
         "change_decimals": INT,
+        "recognized_metric_code": TEXT,
+        "recognized_members": TEXT,
+        "recognition_confidence": pa.float64(),
+        "recognition_note": TEXT,
+        "breakdown_axes": TEXT,
     },
     "footnotes": {
         "document_sha256": TEXT,
@@ -125,6 +130,7 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
         "label": TEXT,
         "label_key": TEXT,
         "metric_code": TEXT,
+        "members": TEXT,
         "basis": TEXT,
     },
 }
@@ -143,6 +149,7 @@ _NULLABLE = {
     ("documents", "company_name"),
     ("rejected_lines", "table_index"),
     ("rejected_lines", "page_number"),
+    ("label_overrides", "members"),
     *(
         ("reported_values", column)
         for column in (
@@ -169,6 +176,11 @@ _NULLABLE = {
             "value_date",
             "change_number",
             "change_decimals",
+            "recognized_metric_code",
+            "recognized_members",
+            "recognition_confidence",
+            "recognition_note",
+            "breakdown_axes",
         )
     ),
 }
@@ -179,6 +191,7 @@ _SQL_TYPES = {
     BOOL: "boolean",
     DECIMAL: "decimal(38, 12)",
     DATE: "date",
+    pa.float64(): "double",
     pa.timestamp("us", tz="UTC"): "timestamp with time zone",
 }
 

@@ -1,5 +1,7 @@
--- Every intensity the catalogue defines, for every company-year that prints it or reports both its
--- numerator and denominator: derived by interval division, beside the intensity the report printed.
+-- Every intensity the catalogue defines, for every company-year (and members) that prints it or
+-- reports its numerator and denominator: derived by interval division, beside the intensity the
+-- report printed. Members carry through: a market-based scope 1 + 2 intensity divides the
+-- market-based scope 1 + 2 total; a denominator without that axis (revenue) is taken whole.
 with
 
 kpi_catalogue as (
@@ -11,22 +13,17 @@ metric_values as (
     where is_preferred
 ),
 
-company_years as (
-    select distinct
-        company_id,
-        fiscal_year
-    from metric_values
-    where source_kind = 'report'
-),
-
 intensity_metrics as (
     select
         intensities.metric_code,
         intensities.canonical_unit,
+        intensities.axes,
         intensities.numerator_metric_code,
         numerators.canonical_unit as numerator_unit,
+        numerators.axes as numerator_axes,
         intensities.denominator_metric_code,
         denominators.canonical_unit as denominator_unit,
+        denominators.axes as denominator_axes,
         intensities.metric_code
         || ' = ' || intensities.numerator_metric_code || ' [' || numerators.canonical_unit || ']'
         || ' / ' || intensities.denominator_metric_code || ' [' || denominators.canonical_unit || ']'
@@ -36,16 +33,53 @@ intensity_metrics as (
         on intensities.numerator_metric_code = numerators.metric_code
     inner join kpi_catalogue as denominators
         on intensities.denominator_metric_code = denominators.metric_code
-    where intensities.kind in ('intensity', 'per_capita')
+    where intensities.kind = 'intensity'
+),
+
+printed_subjects as (
+    select distinct
+        metric_values.company_id,
+        metric_values.fiscal_year,
+        metric_values.metric_code,
+        metric_values.members
+    from metric_values
+    inner join intensity_metrics
+        on metric_values.metric_code = intensity_metrics.metric_code
+    where metric_values.source_kind = 'report'
+),
+
+-- A reported numerator makes an intensity derivable where the intensity has all its axes.
+numerator_subjects as (
+    select distinct
+        numerators.company_id,
+        numerators.fiscal_year,
+        intensity_metrics.metric_code,
+        numerators.members
+    from metric_values as numerators
+    inner join intensity_metrics
+        on numerators.metric_code = intensity_metrics.numerator_metric_code
+    where
+        numerators.source_kind = 'report'
+        and numerators.members = {{ members_carried("''", 'numerators.members', 'intensity_metrics.axes') }}
+),
+
+subjects as (
+    select * from printed_subjects
+    union
+    select * from numerator_subjects
 ),
 
 grid as (
     select
         intensity_metrics.*,
-        company_years.company_id,
-        company_years.fiscal_year
-    from company_years
-    cross join intensity_metrics
+        subjects.company_id,
+        subjects.fiscal_year,
+        subjects.members,
+        {{ members_carried("''", 'subjects.members', 'intensity_metrics.numerator_axes') }} as numerator_members,
+        {{ members_carried("''", 'subjects.members', 'intensity_metrics.denominator_axes') }} as denominator_members
+    from subjects
+    inner join intensity_metrics
+        on subjects.metric_code = intensity_metrics.metric_code
 ),
 
 with_inputs as (
@@ -79,16 +113,19 @@ with_inputs as (
             grid.company_id = numerators.company_id
             and grid.fiscal_year = numerators.fiscal_year
             and grid.numerator_metric_code = numerators.metric_code
+            and grid.numerator_members = numerators.members
     left join metric_values as denominators
         on
             grid.company_id = denominators.company_id
             and grid.fiscal_year = denominators.fiscal_year
             and grid.denominator_metric_code = denominators.metric_code
+            and grid.denominator_members = denominators.members
     left join metric_values as printed
         on
             grid.company_id = printed.company_id
             and grid.fiscal_year = printed.fiscal_year
             and grid.metric_code = printed.metric_code
+            and grid.members = printed.members
             and printed.source_kind = 'report'
 ),
 

@@ -68,7 +68,7 @@ ranked as (
         *,
         -- Itemised facts (single donations) each stand for themselves.
         has_unit_conversion and (metric_kind = 'item' or row_number() over (
-            partition by company_id, fiscal_year, metric_code, has_unit_conversion
+            partition by company_id, fiscal_year, metric_code, members, has_unit_conversion
             order by
                 case when is_reported then 0 else 1 end,
                 source_priority asc,

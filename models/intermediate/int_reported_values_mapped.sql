@@ -43,16 +43,24 @@ located as (
 ),
 
 -- A document's own decision for a label (its metadata's `labels`) comes first, then a metric code
--- the dataset gives per row (curated tables) where the catalogue knows it, then the catalogue's aliases.
-mapped as (
+-- the dataset gives per row (curated tables) where the catalogue knows it, then the catalogue's
+-- aliases, then what the recognizer read in the label from the taxonomy's vocabulary (only where
+-- it explained every word: a reading it was unsure of is a proposal, in fct_unmapped_labels).
+decided as (
     select
         located.*,
         label_overrides.mapping_basis,
-        coalesce(label_overrides.metric_code, given_metrics.metric_code, label_aliases.metric_code) as metric_code,
+        label_overrides.metric_code as document_metric_code,
+        label_overrides.members as document_members,
+        given_metrics.metric_code as dataset_metric_code,
+        label_aliases.metric_code as alias_metric_code,
+        label_aliases.members as alias_members,
+        recognized_metrics.metric_code as recognised_metric_code,
         case
             when label_overrides.metric_code is not null then 'document'
             when given_metrics.metric_code is not null then 'dataset'
             when label_aliases.metric_code is not null then 'alias'
+            when recognized_metrics.metric_code is not null then 'recognised'
         end as mapping_source
     from located
     left join label_overrides
@@ -63,6 +71,32 @@ mapped as (
         on located.metric_code_given = given_metrics.metric_code
     left join label_aliases
         on located.label_key = label_aliases.label_key
+    left join kpi_catalogue as recognized_metrics
+        on
+            located.recognized_metric_code = recognized_metrics.metric_code
+            and located.recognition_confidence >= 1
+),
+
+mapped as (
+    select
+        *,
+        case mapping_source
+            when 'document' then document_metric_code
+            when 'dataset' then dataset_metric_code
+            when 'alias' then alias_metric_code
+            when 'recognised' then recognised_metric_code
+        end as metric_code,
+        -- Members as keyed everywhere: `axis=member|...` sorted by axis; '' for the total.
+        coalesce(
+            case mapping_source
+                when 'document' then document_members
+                when 'alias' then alias_members
+                when 'recognised' then recognized_members
+            end,
+            ''
+        ) as members,
+        case when mapping_source = 'recognised' then recognition_confidence else 1.0 end as mapping_confidence
+    from decided
 ),
 
 -- A value covers the document's boundary, a named part of it (a metric's scope segment such as

@@ -23,6 +23,8 @@ described as (
         kpi_catalogue.name_zh,
         kpi_catalogue.hkex_kpi,
         kpi_catalogue.gri_disclosure,
+        kpi_catalogue.esrs_datapoint,
+        kpi_catalogue.axes,
         kpi_catalogue.quantity,
         kpi_catalogue.canonical_unit,
         kpi_catalogue.kind,

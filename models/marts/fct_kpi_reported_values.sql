@@ -17,7 +17,7 @@ numbered as (
     select
         *,
         row_number() over (
-            partition by document_sha256, company_id, fiscal_year, metric_code
+            partition by document_sha256, company_id, fiscal_year, metric_code, members
             order by line_number, column_number
         ) = 1 as is_first_in_document
     from metric_values
@@ -29,11 +29,14 @@ described as (
         numbered.company_name,
         numbered.fiscal_year,
         numbered.metric_code,
+        numbered.members,
+        {{ member_columns('numbered.members') }},
         kpi_catalogue.name_en as metric_name_en,
         kpi_catalogue.name_zh as metric_name_zh,
         kpi_catalogue.kind as metric_kind,
         kpi_catalogue.hkex_kpi,
         kpi_catalogue.gri_disclosure,
+        kpi_catalogue.esrs_datapoint,
         numbered.is_reported,
         numbered.value_canonical,
         numbered.value_lower,
@@ -49,7 +52,9 @@ described as (
         numbered.label_as_printed,
         numbered.footnote_markers,
         numbered.mapping_source,
+        numbered.mapping_confidence,
         numbered.mapping_basis,
+        numbered.breakdown_axes,
         numbered.boundary_code,
         numbered.boundary_basis,
         numbered.document_path,

@@ -12,6 +12,7 @@ pairs as (
         later.company_id,
         later.fiscal_year,
         later.metric_code,
+        later.members,
         later.canonical_unit,
         earlier.value_as_printed as old_value_as_printed,
         earlier.value_canonical as old_value,
@@ -34,6 +35,7 @@ pairs as (
             later.company_id = earlier.company_id
             and later.fiscal_year = earlier.fiscal_year
             and later.metric_code = earlier.metric_code
+            and later.members = earlier.members
             and later.document_fiscal_year > earlier.document_fiscal_year
 ),
 

@@ -13,9 +13,10 @@ printings as (
         company_id,
         fiscal_year,
         metric_code,
+        members,
         cast(count(distinct document_sha256) as integer) as document_count
     from reported_values
-    group by company_id, fiscal_year, metric_code
+    group by company_id, fiscal_year, metric_code, members
 ),
 
 latest as (
@@ -24,11 +25,14 @@ latest as (
         reported_values.company_name,
         reported_values.fiscal_year,
         reported_values.metric_code,
+        reported_values.members,
+        {{ member_columns('reported_values.members') }},
         reported_values.metric_name_en,
         reported_values.metric_name_zh,
         reported_values.metric_kind,
         reported_values.hkex_kpi,
         reported_values.gri_disclosure,
+        reported_values.esrs_datapoint,
         reported_values.is_reported,
         reported_values.value_canonical,
         reported_values.value_lower,
@@ -60,6 +64,7 @@ latest as (
             reported_values.company_id = printings.company_id
             and reported_values.fiscal_year = printings.fiscal_year
             and reported_values.metric_code = printings.metric_code
+            and reported_values.members = printings.members
     where reported_values.is_latest
 )
 

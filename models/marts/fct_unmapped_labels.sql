@@ -25,7 +25,10 @@ unmapped as (
         min(label_as_printed) as label_as_printed,
         min(unit_as_printed) as unit_as_printed,
         min(location) as first_location,
-        min(metric_code_given) as metric_code_given
+        min(metric_code_given) as metric_code_given,
+        min(recognized_metric_code) as proposed_metric_code,
+        min(recognized_members) as proposed_members,
+        min(recognition_note) as recognition_note
     from reported_values
     group by document_sha256, label_key
 ),
@@ -90,6 +93,9 @@ described as (
         unmapped.first_location,
         unmapped.value_count,
         unmapped.metric_code_given,
+        unmapped.proposed_metric_code,
+        unmapped.proposed_members,
+        unmapped.recognition_note,
         candidates.closest_metric_code,
         candidates.closest_similarity,
         candidates.closest_candidates

@@ -37,7 +37,7 @@ def test_build_summary_counts_documents_values_rejects_intensities_and_checks(bu
     result, warehouse, _ = bundled
     assert f"published {warehouse}" in result.stdout
     assert "documents: 1, values: 18, rejects: 0, unmapped labels: 0" in result.stdout
-    assert "intensities: 10 (agrees 1, boundary_mismatch 4, denominator_not_disclosed 3, derived_only 2)" in (
+    assert "intensities: 17 (agrees 1, boundary_mismatch 4, denominator_not_disclosed 3, derived_only 9)" in (
         result.stdout
     )
     assert " 0 failed, 0 errored" in result.stdout
@@ -114,7 +114,7 @@ def test_scope_1_plus_2_is_judged_at_printed_precision(tmp_path, total, holds):
     if not holds:
         assert "FAIL assert_hard_findings_hold" in result.stdout
         assert f"identity ghg_scope_1_plus_2 does not hold for xiaomi 2019 in {tmp_path}/reports/" in result.stdout
-        assert f"total ghg_scope_1_2_total {total} 噸 (line 1003)" in result.stdout
+        assert f"total ghg_scope_1_2 {total} 噸 (line 1003)" in result.stdout
         assert "ghg_scope_1 283.42 噸 (line 1004) + ghg_scope_2 22,498.84 噸 (line 1005) sum to" in result.stdout
         assert "build failed" in result.stdout
 
@@ -124,7 +124,7 @@ def test_a_changed_component_fails_the_build_naming_identity_document_line_and_n
     assert result.returncode != 0
     assert (
         f"identity ghg_scope_1_plus_2 does not hold for xiaomi 2019 in {tmp_path}/reports/{REPORT.name}: total "
-        "ghg_scope_1_2_total 22,782.26 噸 (line 1003) is [22782.255, 22782.265] tCO2e; parts ghg_scope_1 293.42 噸 "
+        "ghg_scope_1_2 22,782.26 噸 (line 1003) is [22782.255, 22782.265] tCO2e; parts ghg_scope_1 293.42 噸 "
         "(line 1004) + ghg_scope_2 22,498.84 噸 (line 1005) sum to [22792.25, 22792.27] tCO2e; the intervals do not "
         "overlap"
     ) in result.stdout

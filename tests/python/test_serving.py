@@ -83,7 +83,7 @@ def test_every_mart_is_exported_to_parquet_with_the_same_rows(published):
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         ]
-        assert len(marts) == 10
+        assert len(marts) == 11
         for table in marts:
             left, right = f"marts.{table}", f"read_parquet('{folder / 'exports' / table}.parquet')"
             counts = con.execute(f"select (select count(*) from {left}), (select count(*) from {right})").fetchone()

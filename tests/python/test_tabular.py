@@ -118,6 +118,8 @@ Energy sold,MWh,acme,2019,1234567890123456789
 def test_the_bulk_csv_reader_reads_every_cell_as_the_row_by_row_reader_does(tmp_path):
     """DuckDB reads plain numbers in SQL and hands everything else to parse_cell: same rows either way."""
     from loaders.models import DocumentMetadata, Source
+    from loaders.pipeline import SEEDS
+    from loaders.recognizer import Vocabulary
     from loaders.rows import validate_rows
     from loaders.tabular import parse_csv
 
@@ -136,7 +138,7 @@ def test_the_bulk_csv_reader_reads_every_cell_as_the_row_by_row_reader_does(tmp_
         boundary_code="group",
         boundary_description="all",
     )
-    values, rejects = validate_rows(layout.rows, layout.tables, [], metadata)
+    values, rejects = validate_rows(layout.rows, layout.tables, [], metadata, Vocabulary.from_seeds(SEEDS))
     bulk_values = batch_rows(found.bulk.values_path)
     columns = [c for c in bulk_values[0] if c not in ("document_sha256", "table_heading", "section_heading")]
     assert [tuple(row[c] for c in columns) for row in bulk_values] == [

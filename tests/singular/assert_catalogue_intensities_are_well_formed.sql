@@ -1,5 +1,5 @@
--- Intensity and per-capita metrics, and only they (not absolutes or items), name a numerator and a
--- denominator, and their canonical unit is the numerator's unit over the denominator's.
+-- Intensity metrics, and only they, name a numerator and a denominator, and their canonical unit
+-- is the numerator's unit over the denominator's.
 with
 
 kpi_catalogue as (
@@ -25,14 +25,14 @@ failures as (
     select
         *,
         'catalogue metric ' || metric_code || ' (' || kind || '): ' || case
-            when kind in ('absolute', 'item') then 'an absolute metric names a numerator or denominator'
+            when kind <> 'intensity' then 'only an intensity names a numerator or denominator'
             when expected_unit is null then 'an intensity needs a numerator and a denominator in the catalogue'
             else 'unit ' || canonical_unit || ' is not ' || expected_unit
         end as failure_message
     from checked
     where
-        (kind in ('absolute', 'item') and (numerator_metric_code is not null or denominator_metric_code is not null))
-        or (kind not in ('absolute', 'item') and (expected_unit is null or canonical_unit <> expected_unit))
+        (kind <> 'intensity' and (numerator_metric_code is not null or denominator_metric_code is not null))
+        or (kind = 'intensity' and (expected_unit is null or canonical_unit <> expected_unit))
 )
 
 select * from failures

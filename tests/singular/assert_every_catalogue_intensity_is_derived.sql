@@ -24,7 +24,7 @@ printed as (
     from kpi_catalogue
     inner join metric_values
         on kpi_catalogue.metric_code = metric_values.metric_code
-    where kpi_catalogue.kind in ('intensity', 'per_capita') and metric_values.source_kind = 'report'
+    where kpi_catalogue.kind = 'intensity' and metric_values.source_kind = 'report'
 ),
 
 derivable as (
@@ -40,7 +40,7 @@ derivable as (
             kpi_catalogue.denominator_metric_code = denominators.metric_code
             and numerators.company_id = denominators.company_id
             and numerators.fiscal_year = denominators.fiscal_year
-    where kpi_catalogue.kind in ('intensity', 'per_capita')
+    where kpi_catalogue.kind = 'intensity'
 ),
 
 expected as (

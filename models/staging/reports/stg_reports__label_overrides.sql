@@ -10,6 +10,7 @@ renamed as (
         label as label_as_written,
         label_key,
         metric_code,
+        members,
         basis as mapping_basis
     from source
 )

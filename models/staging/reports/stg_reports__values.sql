@@ -40,6 +40,11 @@ renamed as (
         quoted_location,
         passage,
         value_date,
+        recognized_metric_code,
+        recognized_members,
+        recognition_confidence,
+        recognition_note,
+        breakdown_axes,
         line_text
     from source
 )

@@ -24,6 +24,7 @@ compared as (
         repeats.company_id,
         repeats.fiscal_year,
         repeats.metric_code,
+        repeats.members,
         repeats.canonical_unit,
         firsts.value_as_printed as first_as_printed,
         firsts.location as first_location,
@@ -40,19 +41,20 @@ compared as (
             and repeats.company_id = firsts.company_id
             and repeats.fiscal_year = firsts.fiscal_year
             and repeats.metric_code = firsts.metric_code
+            and repeats.members = firsts.members
     where repeats.metric_kind <> 'item'
 ),
 
 findings as (
     select
         'repeated_figure' as check_code,
-        'hard' as severity,
-        metric_code || '|' || document_sha256 || '|' || company_id || '|'
+        {{ metric_with_members('metric_code', 'members') }} || '|' || document_sha256 || '|' || company_id || '|'
         || cast(fiscal_year as {{ dbt.type_string() }}) || '|' || repeat_location as subject_key,
         company_id,
         fiscal_year,
         document_path,
         metric_code as subject,
+        nullif(members, '') as members,
         metric_code as metrics_involved,
         first_as_printed || ' (' || first_location || '); ' || repeat_as_printed || ' (' || repeat_location || ')'
             as inputs,
@@ -66,7 +68,8 @@ findings as (
             else 'fail'
         end as status,
         cast(null as {{ dbt.type_string() }}) as status_reason,
-        document_path || ': ' || metric_code || ' ' || cast(fiscal_year as {{ dbt.type_string() }})
+        document_path || ': ' || {{ metric_with_members('metric_code', 'members') }} || ' '
+        || cast(fiscal_year as {{ dbt.type_string() }})
         || ' is printed as ' || first_as_printed || ' (' || first_location || ') and as ' || repeat_as_printed
         || ' (' || repeat_location || ')' as message
     from compared

@@ -9,13 +9,14 @@ restatements as (
 findings as (
     select
         'restatement' as check_code,
-        'info' as severity,
-        metric_code || '|' || company_id || '|' || cast(fiscal_year as {{ dbt.type_string() }}) || '|'
+        {{ metric_with_members('metric_code', 'members') }} || '|' || company_id || '|'
+        || cast(fiscal_year as {{ dbt.type_string() }}) || '|'
         || old_document_path || '|' || new_document_path as subject_key,
         company_id,
         fiscal_year,
         new_document_path as document_path,
         metric_code as subject,
+        nullif(members, '') as members,
         metric_code as metrics_involved,
         'earlier ' || old_value_as_printed || ' (' || old_document_path || ' ' || old_location || '); later '
         || new_value_as_printed || ' (' || new_document_path || ' ' || new_location || ')' as inputs,
@@ -30,7 +31,8 @@ findings as (
             else 'pass'
         end as status,
         case when is_beyond_rounding is null then 'one printing is not a number' end as status_reason,
-        company_id || ' ' || metric_code || ' ' || cast(fiscal_year as {{ dbt.type_string() }}) || ' was '
+        company_id || ' ' || {{ metric_with_members('metric_code', 'members') }} || ' '
+        || cast(fiscal_year as {{ dbt.type_string() }}) || ' was '
         || coalesce(old_value_as_printed, 'not reported') || ' in ' || old_document_path || ' and is '
         || coalesce(new_value_as_printed, 'not reported') || ' in ' || new_document_path
         || coalesce(' (note ' || new_footnote_markers || ')', '') as message

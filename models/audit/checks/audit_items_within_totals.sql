@@ -3,8 +3,8 @@
 with
 
 money_values as (
-    select * from {{ ref('int_money_values_in_usd') }}
-    where source_kind = 'report' and has_fx_rate
+    select * from {{ ref('fct_community_investments') }}
+    where has_fx_rate
 ),
 
 -- An amount a passage states in two currencies is one donation: it counts once, in the currency
@@ -66,13 +66,13 @@ compared as (
 findings as (
     select
         'items_within_total' as check_code,
-        'warning' as severity,
         'community_investment_total|' || company_id || '|' || cast(fiscal_year as {{ dbt.type_string() }})
             as subject_key,
         company_id,
         fiscal_year,
         document_path,
         'community_investment_total' as subject,
+        cast(null as {{ dbt.type_string() }}) as members,
         'community_investment_total, community_donation, community_donation_in_kind' as metrics_involved,
         'total ' || coalesce(total_as_printed, 'not stated') || '; ' || cast(item_count as {{ dbt.type_string() }})
         || ' donations: ' || items_as_printed as inputs,

@@ -15,107 +15,144 @@ metric_identities as (
     select * from {{ ref('metric_identities') }}
 ),
 
+kpi_catalogue as (
+    select * from {{ ref('kpi_catalogue') }}
+),
+
 identity_totals as (
     select
         identity_code,
         total_metric_code,
+        coalesce(total_members, '') as total_members,
         count(*) as part_count
     from metric_identities
-    group by identity_code, total_metric_code
+    group by identity_code, total_metric_code, coalesce(total_members, '')
 ),
 
--- Where an identity can be asked: a document-year that prints its total (parts without a total
--- leave nothing to check against).
+-- Where an identity can be asked: every printed total (parts without a total leave nothing to
+-- check against), for each of its members: the identity holds for each scope 2 method, each
+-- business segment, each country.
 subjects as (
-    select distinct
+    select
         identity_totals.identity_code,
-        reported_values.document_sha256,
-        reported_values.document_path,
-        reported_values.company_id,
-        reported_values.fiscal_year
-    from identity_totals
-    inner join reported_values
-        on identity_totals.total_metric_code = reported_values.metric_code
-),
-
-parts as (
-    select
-        subjects.identity_code,
-        subjects.document_sha256,
-        subjects.company_id,
-        subjects.fiscal_year,
-        count(reported_values.value_lower) as parts_bounded_below,
-        count(reported_values.value_upper) as parts_bounded_above,
-        sum(
-            case
-                when metric_identities.weight >= 0 then metric_identities.weight * reported_values.value_lower
-                else metric_identities.weight * reported_values.value_upper
-            end
-        ) as parts_lower,
-        sum(
-            case
-                when metric_identities.weight >= 0 then metric_identities.weight * reported_values.value_upper
-                else metric_identities.weight * reported_values.value_lower
-            end
-        ) as parts_upper,
-        {{ dbt.listagg(
-            "case when reported_values.value_as_printed is null then null else "
-            ~ "case when metric_identities.weight = 1 then '' else cast(metric_identities.weight as "
-            ~ dbt.type_string() ~ ") || ' x ' end || metric_identities.part_metric_code || ' '"
-            ~ " || reported_values.value_as_printed || coalesce(' ' || reported_values.unit_as_printed, '')"
-            ~ " || ' (' || reported_values.location || ')' end",
-            "' + '",
-            "order by metric_identities.part_metric_code"
-        ) }} as parts_text,
-        {{ dbt.listagg(
-            "case when reported_values.value_lower is null then metric_identities.part_metric_code end",
-            "', '",
-            "order by metric_identities.part_metric_code"
-        ) }} as missing_parts
-    from subjects
-    inner join metric_identities
-        on subjects.identity_code = metric_identities.identity_code
-    left join reported_values
-        on
-            subjects.document_sha256 = reported_values.document_sha256
-            and subjects.company_id = reported_values.company_id
-            and subjects.fiscal_year = reported_values.fiscal_year
-            and metric_identities.part_metric_code = reported_values.metric_code
-    group by subjects.identity_code, subjects.document_sha256, subjects.company_id, subjects.fiscal_year
-),
-
-compared as (
-    select
-        subjects.*,
         identity_totals.total_metric_code,
+        identity_totals.total_members,
+        {{ member_axes('identity_totals.total_members') }} as fixed_axes,
         identity_totals.part_count,
+        totals.document_sha256,
+        totals.document_path,
+        totals.company_id,
+        totals.fiscal_year,
+        totals.members,
         totals.value_as_printed as total_as_printed,
         totals.unit_as_printed as total_unit_as_printed,
         totals.location as total_location,
         totals.value_lower as total_lower,
         totals.value_upper as total_upper,
+        totals.canonical_unit
+    from identity_totals
+    inner join reported_values as totals
+        on
+            identity_totals.total_metric_code = totals.metric_code
+            and (
+                identity_totals.total_members = ''
+                or {{ dbt.position('identity_totals.total_members', 'totals.members') }} > 0
+            )
+),
+
+-- Each part's fact: the members the identity fixes for it, and the total's members on the axes
+-- the part's metric has.
+part_keys as (
+    select
+        subjects.identity_code,
+        subjects.document_sha256,
+        subjects.company_id,
+        subjects.fiscal_year,
+        subjects.members,
+        metric_identities.part_metric_code,
+        metric_identities.weight,
+        {{ members_carried(
+            "coalesce(metric_identities.part_members, '')", 'subjects.members', 'parts_metrics.axes', 'subjects.fixed_axes'
+        ) }} as part_members
+    from subjects
+    inner join metric_identities
+        on
+            subjects.identity_code = metric_identities.identity_code
+            and subjects.total_members = coalesce(metric_identities.total_members, '')
+    inner join kpi_catalogue as parts_metrics
+        on metric_identities.part_metric_code = parts_metrics.metric_code
+),
+
+parts as (
+    select
+        part_keys.identity_code,
+        part_keys.document_sha256,
+        part_keys.company_id,
+        part_keys.fiscal_year,
+        part_keys.members,
+        count(reported_values.value_lower) as parts_bounded_below,
+        count(reported_values.value_upper) as parts_bounded_above,
+        sum(
+            case
+                when part_keys.weight >= 0 then part_keys.weight * reported_values.value_lower
+                else part_keys.weight * reported_values.value_upper
+            end
+        ) as parts_lower,
+        sum(
+            case
+                when part_keys.weight >= 0 then part_keys.weight * reported_values.value_upper
+                else part_keys.weight * reported_values.value_lower
+            end
+        ) as parts_upper,
+        {{ dbt.listagg(
+            "case when reported_values.value_as_printed is null then null else "
+            ~ "case when part_keys.weight = 1 then '' else cast(part_keys.weight as "
+            ~ dbt.type_string() ~ ") || ' x ' end || "
+            ~ metric_with_members('part_keys.part_metric_code', 'part_keys.part_members') ~ " || ' '"
+            ~ " || reported_values.value_as_printed || coalesce(' ' || reported_values.unit_as_printed, '')"
+            ~ " || ' (' || reported_values.location || ')' end",
+            "' + '",
+            "order by part_keys.part_metric_code, part_keys.part_members"
+        ) }} as parts_text,
+        {{ dbt.listagg(
+            "case when reported_values.value_lower is null then "
+            ~ metric_with_members('part_keys.part_metric_code', 'part_keys.part_members') ~ " end",
+            "', '",
+            "order by part_keys.part_metric_code, part_keys.part_members"
+        ) }} as missing_parts
+    from part_keys
+    left join reported_values
+        on
+            part_keys.document_sha256 = reported_values.document_sha256
+            and part_keys.company_id = reported_values.company_id
+            and part_keys.fiscal_year = reported_values.fiscal_year
+            and part_keys.part_metric_code = reported_values.metric_code
+            and part_keys.part_members = reported_values.members
+    group by
+        part_keys.identity_code,
+        part_keys.document_sha256,
+        part_keys.company_id,
+        part_keys.fiscal_year,
+        part_keys.members
+),
+
+compared as (
+    select
+        subjects.*,
         parts.parts_lower,
         parts.parts_upper,
         parts.parts_text,
         parts.missing_parts,
         parts.parts_bounded_below,
-        parts.parts_bounded_above,
-        coalesce(totals.canonical_unit, '') as canonical_unit
+        parts.parts_bounded_above
     from subjects
-    inner join identity_totals
-        on subjects.identity_code = identity_totals.identity_code
     inner join parts
         on
             subjects.identity_code = parts.identity_code
             and subjects.document_sha256 = parts.document_sha256
             and subjects.company_id = parts.company_id
             and subjects.fiscal_year = parts.fiscal_year
-    left join reported_values as totals
-        on
-            subjects.document_sha256 = totals.document_sha256
-            and subjects.company_id = totals.company_id
-            and subjects.fiscal_year = totals.fiscal_year
-            and identity_totals.total_metric_code = totals.metric_code
+            and subjects.members = parts.members
 ),
 
 judged as (
@@ -139,15 +176,15 @@ judged as (
 findings as (
     select
         'identity' as check_code,
-        'hard' as severity,
-        identity_code || '|' || document_sha256 || '|' || company_id || '|'
-        || cast(fiscal_year as {{ dbt.type_string() }}) as subject_key,
+        identity_code || coalesce('{' || nullif(members, '') || '}', '') || '|' || document_sha256 || '|'
+        || company_id || '|' || cast(fiscal_year as {{ dbt.type_string() }}) as subject_key,
         company_id,
         fiscal_year,
         document_path,
         identity_code as subject,
+        nullif(members, '') as members,
         total_metric_code as metrics_involved,
-        'total ' || total_metric_code || ' ' || coalesce(
+        'total ' || {{ metric_with_members('total_metric_code', 'members') }} || ' ' || coalesce(
             total_as_printed || coalesce(' ' || total_unit_as_printed, '')
             || ' (' || total_location || ')', 'not printed') || '; parts ' || coalesce(parts_text, 'none printed')
             as inputs,
@@ -159,7 +196,7 @@ findings as (
         canonical_unit as unit,
         status,
         status_reason,
-        'identity ' || identity_code || case
+        'identity ' || identity_code || coalesce(' {' || nullif(members, '') || '}', '') || case
             when status = 'fail' then ' does not hold'
             when status = 'pass' then ' holds'
             else ' cannot be judged'
@@ -167,7 +204,7 @@ findings as (
         || case
             when status in ('pass', 'fail')
                 then
-                    ': total ' || total_metric_code || ' ' || total_as_printed
+                    ': total ' || {{ metric_with_members('total_metric_code', 'members') }} || ' ' || total_as_printed
                     || coalesce(' ' || total_unit_as_printed, '') || ' (' || total_location || ') is ['
                     || {{ format_decimal('total_lower') }} || ', ' || {{ format_decimal('total_upper') }} || '] '
                     || canonical_unit || '; parts ' || parts_text || ' sum to ['

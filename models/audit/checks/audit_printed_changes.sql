@@ -3,18 +3,18 @@
 -- change's own rounding interval. Checked on every row that prints one, mapped or not.
 with
 
-reported_values as (
-    select * from {{ ref('stg_reports__values') }}
-    where change_number is not null and value_number is not null and value_qualifier is null
-),
-
-documents as (
-    select * from {{ ref('stg_reports__documents') }}
+printed_values as (
+    select
+        *,
+        value_number_as_printed as value_printed
+    from {{ ref('fct_printed_values') }}
+    where change_number is not null and value_number_as_printed is not null and value_qualifier is null
 ),
 
 rows_with_years as (
     select
         current_year.document_sha256,
+        current_year.document_path,
         current_year.line_number,
         current_year.location,
         current_year.company_id,
@@ -27,19 +27,23 @@ rows_with_years as (
         previous_year.value_as_printed as previous_as_printed,
         -- A figure printed without a minus sign is not negative: 0.0 stands for [0, 0.05].
         case
-            when current_year.value_number >= 0
-                then greatest(current_year.value_number - {{ half_unit('current_year.decimals_printed') }}, 0)
-            else current_year.value_number - {{ half_unit('current_year.decimals_printed') }}
+            when current_year.value_printed >= 0
+                then
+                    greatest(current_year.value_printed - {{ half_unit('current_year.decimals_printed') }}, 0)
+            else current_year.value_printed - {{ half_unit('current_year.decimals_printed') }}
         end as current_lower,
-        current_year.value_number + {{ half_unit('current_year.decimals_printed') }} as current_upper,
+        current_year.value_printed + {{ half_unit('current_year.decimals_printed') }} as current_upper,
         case
-            when previous_year.value_number >= 0
-                then greatest(previous_year.value_number - {{ half_unit('previous_year.decimals_printed') }}, 0)
-            else previous_year.value_number - {{ half_unit('previous_year.decimals_printed') }}
+            when previous_year.value_printed >= 0
+                then
+                    greatest(
+                        previous_year.value_printed - {{ half_unit('previous_year.decimals_printed') }}, 0
+                    )
+            else previous_year.value_printed - {{ half_unit('previous_year.decimals_printed') }}
         end as previous_lower,
-        previous_year.value_number + {{ half_unit('previous_year.decimals_printed') }} as previous_upper
-    from reported_values as current_year
-    inner join reported_values as previous_year
+        previous_year.value_printed + {{ half_unit('previous_year.decimals_printed') }} as previous_upper
+    from printed_values as current_year
+    inner join printed_values as previous_year
         on
             current_year.document_sha256 = previous_year.document_sha256
             and current_year.line_number = previous_year.line_number
@@ -62,24 +66,15 @@ changes as (
     from rows_with_years
 ),
 
-located as (
-    select
-        changes.*,
-        documents.document_path
-    from changes
-    inner join documents
-        on changes.document_sha256 = documents.document_sha256
-),
-
 findings as (
     select
         'printed_change' as check_code,
-        'warning' as severity,
         document_sha256 || '|' || cast(line_number as {{ dbt.type_string() }}) as subject_key,
         company_id,
         fiscal_year,
         document_path,
         label_as_printed as subject,
+        cast(null as {{ dbt.type_string() }}) as members,
         cast(null as {{ dbt.type_string() }}) as metrics_involved,
         cast(fiscal_year as {{ dbt.type_string() }}) || ': ' || current_as_printed || '; '
         || cast(fiscal_year - 1 as {{ dbt.type_string() }}) || ': ' || previous_as_printed || '; printed change '
@@ -102,7 +97,7 @@ findings as (
         || ' for ' || current_as_printed || ' against ' || previous_as_printed || '; the figures give ['
         || coalesce(cast(round(computed_lower, 2) as {{ dbt.type_string() }}), '?') || '%, '
         || coalesce(cast(round(computed_upper, 2) as {{ dbt.type_string() }}), '?') || '%]' as message
-    from located
+    from changes
 )
 
 select * from findings

@@ -5,7 +5,7 @@
 with
 
 intensities as (
-    select * from {{ ref('int_intensities_derived') }}
+    select * from {{ ref('fct_kpi_intensities') }}
     where is_printed
 ),
 
@@ -46,13 +46,13 @@ grouped as (
 findings as (
     select
         'shared_denominator' as check_code,
-        'warning' as severity,
         denominator_metric_code || '|' || document_path || '|' || company_id || '|'
         || cast(fiscal_year as {{ dbt.type_string() }}) as subject_key,
         company_id,
         fiscal_year,
         document_path,
         denominator_metric_code as subject,
+        cast(null as {{ dbt.type_string() }}) as members,
         metrics_involved,
         inputs,
         common_lower as expected_lower,

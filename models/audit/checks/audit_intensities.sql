@@ -3,19 +3,20 @@
 with
 
 intensities as (
-    select * from {{ ref('int_intensities_derived') }}
+    select * from {{ ref('fct_kpi_intensities') }}
     where is_printed
 ),
 
 findings as (
     select
         'printed_intensity' as check_code,
-        'warning' as severity,
-        metric_code || '|' || company_id || '|' || cast(fiscal_year as {{ dbt.type_string() }}) as subject_key,
+        {{ metric_with_members('metric_code', 'members') }} || '|' || company_id || '|'
+        || cast(fiscal_year as {{ dbt.type_string() }}) as subject_key,
         company_id,
         fiscal_year,
         printed_document_path as document_path,
         metric_code as subject,
+        nullif(members, '') as members,
         metric_code || ', ' || numerator_metric_code || ', ' || denominator_metric_code as metrics_involved,
         'printed ' || printed_value_as_printed || coalesce(' ' || printed_unit_as_printed, '') || ' ('
         || printed_location || '); ' || formula || ' from ' || coalesce(numerator_source, 'no numerator')
@@ -35,7 +36,8 @@ findings as (
             when status = 'boundary_mismatch' then boundary_note
             else replace(status, '_', ' ')
         end as status_reason,
-        'intensity ' || metric_code || ' for ' || company_id || ' ' || cast(fiscal_year as {{ dbt.type_string() }})
+        'intensity ' || {{ metric_with_members('metric_code', 'members') }} || ' for ' || company_id || ' '
+        || cast(fiscal_year as {{ dbt.type_string() }})
         || ': printed ' || printed_value_as_printed || ' (' || printed_document_path || ' ' || printed_location
         || ')' || case
             when derived_lower is null then ' cannot be derived'

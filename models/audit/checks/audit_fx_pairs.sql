@@ -4,8 +4,8 @@
 with
 
 money_values as (
-    select * from {{ ref('int_money_values_in_usd') }}
-    where source_kind = 'report' and passage is not null
+    select * from {{ ref('fct_community_investments') }}
+    where passage is not null
 ),
 
 pairs as (
@@ -40,12 +40,12 @@ pairs as (
 findings as (
     select
         'fx_pair' as check_code,
-        'warning' as severity,
         document_sha256 || '|passage ' || passage as subject_key,
         company_id,
         fiscal_year,
         document_path,
         metric_code || ' (passage ' || passage || ')' as subject,
+        cast(null as {{ dbt.type_string() }}) as members,
         metric_code as metrics_involved,
         local_as_printed
         || ' = '

@@ -13,6 +13,7 @@ consecutive as (
         current_year.company_id,
         current_year.fiscal_year,
         current_year.metric_code,
+        current_year.members,
         current_year.canonical_unit,
         current_year.document_path,
         current_year.value_as_printed || ' (' || current_year.location || ')' as current_as_printed,
@@ -29,6 +30,7 @@ consecutive as (
         on
             current_year.company_id = previous_year.company_id
             and current_year.metric_code = previous_year.metric_code
+            and current_year.members = previous_year.members
             and current_year.fiscal_year = previous_year.fiscal_year + 1
 ),
 
@@ -44,12 +46,13 @@ changes as (
 findings as (
     select
         'year_on_year' as check_code,
-        'info' as severity,
-        metric_code || '|' || company_id || '|' || cast(fiscal_year as {{ dbt.type_string() }}) as subject_key,
+        {{ metric_with_members('metric_code', 'members') }} || '|' || company_id || '|'
+        || cast(fiscal_year as {{ dbt.type_string() }}) as subject_key,
         company_id,
         fiscal_year,
         document_path,
         metric_code as subject,
+        nullif(members, '') as members,
         metric_code as metrics_involved,
         cast(fiscal_year as {{ dbt.type_string() }}) || ': ' || current_as_printed || '; '
         || cast(fiscal_year - 1 as {{ dbt.type_string() }}) || ': ' || previous_as_printed as inputs,
@@ -67,7 +70,7 @@ findings as (
             else 'pass'
         end as status,
         case when change_share is null then 'the earlier year is zero' end as status_reason,
-        company_id || ' ' || metric_code || ' changed by '
+        company_id || ' ' || {{ metric_with_members('metric_code', 'members') }} || ' changed by '
         || coalesce(cast(round(100 * change_share, 1) as {{ dbt.type_string() }}) || '%', 'an undefined share')
         || ' from ' || cast(fiscal_year - 1 as {{ dbt.type_string() }}) || ' to '
         || cast(fiscal_year as {{ dbt.type_string() }}) as message

@@ -1,0 +1,93 @@
+-- Every check on every subject it applies to, with its numbers and sources: one engine of
+-- intervals (a printed figure is ± half a unit of its last digit) behind all of them. Each check
+-- is a model of models/audit/checks/ giving the finding columns (macros/findings.sql); its
+-- severity, title and meaning are in seeds/audit_checks.csv. `hard` checks fail the build unless
+-- the exceptions register (seeds/audit_exceptions.csv) accepts the discrepancy.
+{%- set checks = [
+    'audit_identities',
+    'audit_breakdowns',
+    'audit_repeated_figures',
+    'audit_intensities',
+    'audit_shared_denominators',
+    'audit_fx_pairs',
+    'audit_printed_changes',
+    'audit_items_within_totals',
+    'audit_year_on_year',
+    'audit_restatements',
+] %}
+
+with
+
+{% for check in checks %}
+    {{ check }} as (
+        select * from {{ ref(check) }}
+    ),
+
+{% endfor -%}
+
+audit_checks as (
+    select * from {{ ref('audit_checks') }}
+),
+
+audit_exceptions as (
+    select * from {{ ref('audit_exceptions') }}
+),
+
+unioned as (
+    {%- for check in checks %}
+        select {{ select_finding_columns(check) }}
+        from {{ check }}
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+excepted as (
+    select
+        unioned.*,
+        audit_checks.severity,
+        audit_checks.title as check_title,
+        {{ dbt.hash("unioned.check_code || '|' || unioned.subject_key") }} as finding_id,
+        audit_exceptions.check_code is not null and unioned.status = 'fail' as is_excepted,
+        audit_exceptions.reason as exception_reason,
+        audit_exceptions.accepted_by as exception_accepted_by,
+        audit_exceptions.accepted_on as exception_accepted_on
+    from unioned
+    inner join audit_checks
+        on unioned.check_code = audit_checks.check_code
+    left join audit_exceptions
+        on
+            unioned.check_code = audit_exceptions.check_code
+            and unioned.subject_key = audit_exceptions.subject_key
+),
+
+ordered as (
+    select
+        finding_id,
+        check_code,
+        check_title,
+        severity,
+        status,
+        is_excepted,
+        subject_key,
+        company_id,
+        fiscal_year,
+        document_path,
+        subject,
+        members,
+        metrics_involved,
+        inputs,
+        expected_lower,
+        expected_upper,
+        actual_lower,
+        actual_upper,
+        unit,
+        status_reason,
+        message,
+        exception_reason,
+        exception_accepted_by,
+        exception_accepted_on,
+        status = 'fail' and severity = 'hard' and not is_excepted as fails_build
+    from excepted
+)
+
+select * from ordered

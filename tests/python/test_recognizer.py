@@ -1,0 +1,96 @@
+"""The label recognizer on the taxonomy's own vocabulary (seeds/): labels worded as reports word them,
+in English and Chinese, read as a metric and members, and labels it must not read."""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders.pipeline import SEEDS
+from loaders.recognizer import Vocabulary, members_key
+
+BY_BUSINESS = "GHG emissions breakdown by business (Scope 1 and 2)"
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return Vocabulary.from_seeds(SEEDS)
+
+
+@pytest.mark.parametrize(
+    ("label", "heading", "metric", "members"),
+    [
+        # Parts a table groups, and parts a label joins with a spaced dash or a colon.
+        ("Scope 1 / Total", None, "ghg_scope_1", ""),
+        ("Scope 2 / Total (market based)", None, "ghg_scope_2", "scope2_method=market_based"),
+        ("Scope 2 / Total (location based)", None, "ghg_scope_2", "scope2_method=location_based"),
+        ("Scope 1 / SF6 emissions", None, "ghg_scope_1", "gas=sf6"),
+        ("Scope 3 upstream / Total", None, "ghg_scope_3", "scope3_category=upstream"),
+        # A member and its parent member on one axis: the member is kept.
+        ("Scope 3 upstream / Purchased goods and services", None, "ghg_scope_3", "scope3_category=cat_1"),
+        ("Scope 3 downstream / Use of sold products", None, "ghg_scope_3", "scope3_category=cat_11"),
+        # A deeper part naming a part of its group's metric names the metric.
+        (
+            "Energy consumption: secondary energy / Electricity (total)",
+            None,
+            "energy_indirect",
+            "energy_carrier=electricity",
+        ),
+        ("Energy Consumption: primary energy / Total", None, "energy_direct", ""),
+        # One word, two axes: the metric's axes choose.
+        ("Water withdrawal / Groundwater", None, "water_withdrawal", "water_source=groundwater"),
+        ("Water discharge / Groundwater", None, "water_discharge", "water_destination=groundwater"),
+        # A scope 1 + 2 + 3 total is not a scope 1 + 2 total.
+        ("GHG emissions Scope 1+2+3 upstream (“Cradle to gate”) / Total", None, "ghg_scope_1_2_3_upstream", ""),
+        ("溫室氣體排放總量(範圍一、二及三)", None, "ghg_scope_1_2_3", ""),
+        ("温室气体排放总量(范围一及范围二)", None, "ghg_scope_1_2", ""),
+        ("直接溫室氣體排放總量(範圍一)", None, "ghg_scope_1", ""),
+        ("二氧化碳當量(CO2e)排放量(範疇一)", None, "ghg_scope_1", ""),
+        ("Direct GHG emissions (Scope 1)", None, "ghg_scope_1", ""),
+        ("Nitrogen oxides (NOx)", None, "air_emissions_nox", ""),
+        # A company's own member, on the axis the table heading names.
+        ("Scope 1 – Upstream", BY_BUSINESS, "ghg_scope_1", "business_segment=upstream"),
+        ("Scope 2 – Integrated Gas", BY_BUSINESS, "ghg_scope_2", "business_segment=integrated_gas"),
+    ],
+)
+def test_labels_are_read_as_a_metric_and_members(vocabulary, label, heading, metric, members):
+    recognition = vocabulary.recognise(label, heading)
+    assert (recognition.metric_code, recognition.members_key, recognition.confidence) == (metric, members, 1.0)
+
+
+def test_a_heading_naming_an_open_axis_makes_the_breakdown_whole(vocabulary):
+    assert vocabulary.recognise("Scope 1 – Upstream", BY_BUSINESS).breakdown_axes == ("business_segment",)
+    assert vocabulary.recognise("Scope 1 / Total").breakdown_axes == ()
+
+
+@pytest.mark.parametrize(
+    ("label", "heading", "why"),
+    [
+        # A word the vocabulary does not know: never read as the total it sits under.
+        ("Scope 3 downstream / Investment SFS", None, "is not in the vocabulary"),
+        # A company's own member without a heading naming its axis.
+        ("Scope 1 – Upstream", None, "not a breakdown of ghg_scope_1"),
+        # A stop word beside a metric's term changes what the label measures.
+        ("Scope 1 emissions target", None, "changes what ghg_scope_1 measures"),
+        # Two metrics that are not part and whole.
+        ("Recycling & Recovery rate / Hazardous waste", None, "names waste_diverted_share and hazardous_waste"),
+        ("Nigeria", "Flaring", "no catalogue metric named"),
+    ],
+)
+def test_labels_it_cannot_explain_are_proposals_with_why(vocabulary, label, heading, why):
+    recognition = vocabulary.recognise(label, heading)
+    assert recognition.confidence == 0.0
+    assert why in recognition.note
+
+
+def test_the_unit_must_fit_the_metric_read(vocabulary):
+    # "Water withdrawal" printed in MWh is no water withdrawal: not read rather than failing the build.
+    assert vocabulary.recognise("Water withdrawal / Total", unit="m3").confidence == 1.0
+    refused = vocabulary.recognise("Water withdrawal / Total", unit="MWh")
+    assert (refused.confidence, refused.note) == (0.0, "unit MWh does not fit water_withdrawal")
+    # A mass printed for an emission is tonnes of CO2 equivalent (seeds/unit_conventions.csv).
+    assert vocabulary.recognise("Scope 1 / Total", unit="t").confidence == 1.0
+
+
+def test_members_are_keyed_sorted_by_axis():
+    assert members_key({"scope3_category": "cat_1", "gas": "co2"}) == "gas=co2|scope3_category=cat_1"
+    assert members_key(()) == ""
