@@ -106,6 +106,10 @@ COMPANY_YEARS ?= 50000
 bench: $(STAMP) ## Load and build a synthetic dataset of COMPANY_YEARS (20 values each); print timings
 	$(BIN)/python -m loaders bench --company-years $(COMPANY_YEARS) --folder target/bench
 
+.PHONY: map
+map: $(STAMP) ## List labels in REPORTS that map to no metric, with proposals (ACCEPT="3 7" [INTO=aliases] writes them)
+	$(BIN)/python -m loaders map $(REPORTS) $(METADATA_ARGS) $(if $(ACCEPT),--accept $(ACCEPT)) $(if $(INTO),--into $(INTO))
+
 .PHONY: seeds
 seeds: $(STAMP) ## Fill the seed columns derived by the loaders' rules (alias keys, reference units)
 	$(BIN)/python -m loaders seeds

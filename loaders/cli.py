@@ -44,6 +44,10 @@ def _load(args: argparse.Namespace) -> int:
         documents, errors = result.documents, result.errors
         for skipped in result.skipped:
             print(str(skipped), file=sys.stderr)
+        for document in documents:
+            if document.metadata.extra:
+                keys = ", ".join(document.metadata.extra)
+                print(f"{document.metadata_path}: warning: kept, not read: {keys}", file=sys.stderr)
         for error in errors:
             print(f"error: {error}", file=sys.stderr)
         if errors:
@@ -74,6 +78,31 @@ def _load(args: argparse.Namespace) -> int:
             )
     print(f"loaded {len(documents)} document(s) into {args.warehouse} (schema raw)")
     return 0
+
+
+def _map(args: argparse.Namespace) -> int:
+    from loaders import mapping
+
+    found = discover(args.paths)
+    folders = MetadataFolders.scan(metadata_folders(args.metadata))
+    with tempfile.TemporaryDirectory(prefix="esg-map-") as workdir:
+        result = read_documents(found.documents, Path(workdir), folders=folders)
+    for error in result.errors:
+        print(f"error: {error}", file=sys.stderr)
+    listed = mapping.unmapped_labels(result.documents)
+    for entry in listed:
+        print(mapping.describe(entry))
+    print(f"{len(listed)} labels map to no metric in {len(result.documents)} document(s)")
+    chosen = {entry.number: entry for entry in listed}
+    for number in args.accept or []:
+        entry = chosen.get(number)
+        if entry is None or entry.proposed_metric is None:
+            raise LoaderError(f"--accept {number}: no such label, or it proposes no metric (map it by hand)")
+        written = mapping.accept_into_aliases(entry) if args.into == "aliases" else mapping.accept_into_sidecar(entry)
+        print(f"accepted {number}: {entry.label!r} -> {entry.proposed_metric} in {written}")
+    if args.accept and args.into == "aliases":
+        seeds.refresh(DEFAULT_SEEDS)
+    return 1 if result.errors else 0
 
 
 def metadata_folders(given: list[Path] | None) -> list[Path]:
@@ -159,6 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--prune", action="store_true", help="remove documents not in PATHS, so raw mirrors them")
     _metadata_option(load)
     load.set_defaults(handler=_load)
+
+    mapper = commands.add_parser("map", help="list labels that map to no metric, with proposals; accept some")
+    mapper.add_argument("paths", nargs="+", type=Path, help="documents or folders of documents")
+    mapper.add_argument("--accept", type=int, nargs="+", metavar="N", help="write these proposals (by number)")
+    mapper.add_argument(
+        "--into",
+        choices=("sidecar", "aliases"),
+        default="sidecar",
+        help="the document's sidecar labels: (default) or the shared seeds/label_aliases.csv",
+    )
+    _metadata_option(mapper)
+    mapper.set_defaults(handler=_map)
 
     refresh = commands.add_parser("seeds", help="fill the seed columns derived by the loaders' rules")
     refresh.add_argument("seeds", type=Path, nargs="?", default=DEFAULT_SEEDS)

@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from loaders.errors import MetadataError
 from loaders.models import BoundaryOverride, DocumentMetadata, LabelOverride, Source
@@ -37,62 +39,15 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")
 
 
-class _Fields:
-    """Typed access to one YAML mapping, with errors that name the file and the field."""
-
-    def __init__(self, path: str, mapping: Any, where: str = "") -> None:
-        if not isinstance(mapping, dict):
-            raise MetadataError(path, f"{where or 'the file'} must be a mapping of fields")
-        self.path, self.mapping, self.where = path, mapping, where
-
-    def _name(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def text(self, key: str, required: bool = True) -> str | None:
-        value = self.mapping.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                raise MetadataError(self.path, f"field '{self._name(key)}' is missing")
-            return None
-        if not isinstance(value, (str, int, float)):
-            raise MetadataError(self.path, f"field '{self._name(key)}' must be text")
-        return " ".join(str(value).split())
-
-    def code(self, key: str) -> str:
-        value = self.text(key)
-        if not _CODE.match(value):
-            raise MetadataError(
-                self.path, f"field '{self._name(key)}' must be a lower-case code (a-z, 0-9, _), got {value!r}"
-            )
-        return value
-
-    def year(self, key: str) -> int:
-        value = self.mapping.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
-            raise MetadataError(self.path, f"field '{self._name(key)}' must be a year such as 2019, got {value!r}")
-        return value
-
-    def nested(self, key: str) -> _Fields:
-        if key not in self.mapping:
-            raise MetadataError(self.path, f"field '{self._name(key)}' is missing")
-        return _Fields(self.path, self.mapping[key], self._name(key))
-
-    def optional(self, key: str) -> _Fields:
-        return _Fields(self.path, self.mapping.get(key) or {}, self._name(key))
-
-    def items(self, key: str) -> list[_Fields]:
-        value = self.mapping.get(key) or []
-        if not isinstance(value, list):
-            raise MetadataError(self.path, f"field '{self._name(key)}' must be a list")
-        return [_Fields(self.path, item, f"{self._name(key)}[{i}]") for i, item in enumerate(value)]
-
-
 def _yaml(path: Path, text: str) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise MetadataError(str(path), f"not valid YAML: {error.problem}", line=line) from None
+        # Where the problem starts (an opening quote, a bracket) rather than where the parser gave up.
+        mark = error.context_mark or error.problem_mark
+        line = mark.line + 1 if mark else None
+        what = f"{error.context}, {error.problem}" if error.context else error.problem
+        raise MetadataError(str(path), f"not valid YAML: {what}", line=line) from None
     except yaml.YAMLError as error:
         raise MetadataError(str(path), f"not valid YAML: {error}") from None
 
@@ -102,72 +57,197 @@ def skip_reason(path: Path, text: str) -> str | None:
     data = _yaml(path, text)
     if not isinstance(data, dict) or "skip" not in data:
         return None
-    reason = _Fields(str(path), data).text("skip")
-    return reason
+    reason = data["skip"]
+    if not isinstance(reason, str) or not reason.strip():
+        raise MetadataError(str(path), "field 'skip' must say why the document is skipped")
+    return " ".join(reason.split())
+
+
+# --- the sidecar's shape, validated with pydantic -------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise PydanticCustomError("text", "must be text")
+    text = " ".join(str(value).split())
+    if not text:
+        raise PydanticCustomError("missing", "is missing")
+    return text
+
+
+def _code(value: Any) -> str:
+    text = _text(value)
+    if not _CODE.match(text):
+        raise PydanticCustomError("code", "must be a lower-case code (a-z, 0-9, _), got {got!r}", {"got": text})
+    return text
+
+
+def _year(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
+        raise PydanticCustomError("year", "must be a year such as 2019, got {got!r}", {"got": value})
+    return value
+
+
+def _language(value: Any) -> str:
+    text = _text(value)
+    if not _LANGUAGE.match(text):
+        raise PydanticCustomError(
+            "language", "must be a language tag such as zh-Hant or en, got {got!r}", {"got": text}
+        )
+    return text
+
+
+def _sha256(value: Any) -> str:
+    text = _text(value).lower()
+    if not _SHA256.match(text):
+        raise PydanticCustomError("sha256", "must be a SHA-256 in hex (64 digits), got {got!r}", {"got": text})
+    return text
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Code = Annotated[str, BeforeValidator(_code)]
+
+
+class _Spec(BaseModel):
+    # Keys the warehouse does not know are kept (and named in a warning), never dropped.
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: Any) -> Any:
+        # `published: website, 2022` in a flow mapping makes a key 2022: kept, as text, and named.
+        return {str(key): item for key, item in value.items()} if isinstance(value, dict) else value
+
+
+class SourceSpec(_Spec):
+    title: Text
+    publisher: Text | None = None
+    published: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return {"title": value} if isinstance(value, str) else value  # `source: Example 2021 ESG Report`
+
+
+class OverrideSpec(_Spec):
+    metric: Code
+    code: Code
+    basis: Text
+
+
+class BoundarySpec(_Spec):
+    code: Code | None = None
+    description: Text
+    overrides: list[OverrideSpec] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return {"description": value} if isinstance(value, str) else value  # `boundary: all subsidiaries`
+
+
+class LabelSpec(_Spec):
+    label: Text
+    metric: Code
+    basis: Text
+    members: dict[Code, Code] = Field(default_factory=dict)
+
+
+class NumberFormatSpec(_Spec):
+    decimal_separator: Literal[".", ","] = "."
+
+
+class UnitsSpec(_Spec):
+    default: Text | None = None
+
+
+class Sidecar(_Spec):
+    company: Text | None = None
+    company_id: Code | None = None
+    document_sha256: Annotated[str, BeforeValidator(_sha256)] | None = None
+    fiscal_year: Annotated[int, BeforeValidator(_year)]
+    language: Annotated[str, BeforeValidator(_language)]
+    source: SourceSpec
+    boundary: BoundarySpec
+    pages: Any = None
+    number_format: NumberFormatSpec = NumberFormatSpec()
+    units: UnitsSpec = UnitsSpec()
+    labels: list[LabelSpec] = Field(default_factory=list)
+
+
+def _extras(spec: BaseModel, where: str = "") -> dict[str, Any]:
+    """The keys of a sidecar the warehouse does not read, dotted (`source.standard`), with their values."""
+    found = {f"{where}{key}": value for key, value in (spec.model_extra or {}).items()}
+    for name in type(spec).model_fields:
+        value = getattr(spec, name)
+        for i, item in enumerate(value if isinstance(value, list) else [value]):
+            if isinstance(item, BaseModel):
+                found |= _extras(item, f"{where}{name}{f'[{i}]' if isinstance(value, list) else ''}.")
+    return found
+
+
+_MESSAGES = {
+    "missing": "is missing",
+    "model_type": "must be a mapping of fields",
+    "dict_type": "must be a mapping of fields",
+    "list_type": "must be a list",
+    "literal_error": "must be '.' or ','",
+}
+
+
+def _problem(path: str, error: ValidationError) -> MetadataError:
+    first = error.errors()[0]
+    where = ""
+    for part in first["loc"]:
+        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
+    message = _MESSAGES.get(first["type"], first["msg"])
+    if first["type"] == "literal_error":
+        message = f"{message}, got {first['input']!r}"
+    return MetadataError(path, f"field '{where}' {message}" if where else f"the file {message}")
 
 
 def parse_metadata(path: Path, text: str) -> DocumentMetadata:
     """Validate a sidecar's text; every problem is a MetadataError naming the file and field."""
     shown = str(path)
-    fields = _Fields(shown, _yaml(path, text))
-    pinned = fields.text("document_sha256", required=False)
-    if pinned is not None and not _SHA256.match(pinned.lower()):
-        raise MetadataError(shown, f"field 'document_sha256' must be a SHA-256 in hex (64 digits), got {pinned!r}")
-    # A dataset whose rows name their companies (a `company` column) may leave the company out.
-    company_name = fields.text("company", required=False)
-    company_id = fields.code("company_id") if fields.mapping.get("company_id") else company_name and _slug(company_name)
-    language = fields.text("language")
-    if not _LANGUAGE.match(language):
-        raise MetadataError(shown, f"field 'language' must be a language tag such as zh-Hant or en, got {language!r}")
-    source = fields.nested("source")
-    boundary = fields.nested("boundary")
-    overrides = tuple(
-        BoundaryOverride(metric_code=item.code("metric"), boundary_code=item.code("code"), basis=item.text("basis"))
-        for item in boundary.items("overrides")
-    )
-    labels = tuple(
-        LabelOverride(
-            label=item.text("label"),
-            metric_code=item.code("metric"),
-            basis=item.text("basis"),
-            members=_members(item.optional("members")),
-        )
-        for item in fields.items("labels")
-    )
-    separator = fields.optional("number_format").text("decimal_separator", required=False) or "."
-    if separator not in (".", ","):
-        raise MetadataError(shown, f"field 'number_format.decimal_separator' must be '.' or ',', got {separator!r}")
-    default_unit = fields.optional("units").text("default", required=False)
-    if default_unit:
+    data = _yaml(path, text)
+    if not isinstance(data, dict):
+        raise MetadataError(shown, "the file must be a mapping of fields")
+    try:
+        spec = Sidecar.model_validate(data)
+    except ValidationError as error:
+        raise _problem(shown, error) from None
+    if spec.units.default:
         try:
-            normalize_unit(default_unit)
+            normalize_unit(spec.units.default)
         except UnitError as error:
             raise MetadataError(shown, f"field 'units.default': {error}") from None
+    # A dataset whose rows name their companies (a `company` column) may leave the company out.
+    company_id = spec.company_id or (spec.company and _slug(spec.company))
+    boundary = spec.boundary
     return DocumentMetadata(
         company_id=company_id,
-        company_name=company_name,
-        fiscal_year=fields.year("fiscal_year"),
-        language=language,
+        company_name=spec.company,
+        fiscal_year=spec.fiscal_year,
+        language=spec.language,
         source=Source(
-            title=source.text("title"), publisher=source.text("publisher"), published=source.text("published")
+            title=spec.source.title,
+            publisher=spec.source.publisher or spec.company or "not stated",
+            published=spec.source.published or "not stated",
         ),
-        boundary_code=boundary.code("code"),
-        boundary_description=boundary.text("description"),
-        boundary_overrides=overrides,
-        label_overrides=labels,
-        decimal_separator=separator,
-        default_unit=default_unit,
-        pages=_pages(shown, fields.mapping.get("pages")),
+        # A boundary given only in words gets a code from them, so documents with the same words compare.
+        boundary_code=boundary.code or _slug(boundary.description)[:48].strip("_"),
+        boundary_description=boundary.description,
+        boundary_overrides=tuple(BoundaryOverride(o.metric, o.code, o.basis) for o in boundary.overrides),
+        label_overrides=tuple(
+            LabelOverride(label.label, label.metric, label.basis, members_key(label.members) or None)
+            for label in spec.labels
+        ),
+        decimal_separator=spec.number_format.decimal_separator,
+        default_unit=spec.units.default,
+        pages=_pages(shown, spec.pages),
+        extra=_extras(spec),
     )
-
-
-def _members(fields: _Fields) -> str | None:
-    """`members: {scope2_method: market_based}` as the warehouse keys members (`axis=member`, sorted)."""
-    pairs = {axis: fields.code(axis) for axis in fields.mapping}
-    for axis in pairs:
-        if not _CODE.match(str(axis)):
-            raise MetadataError(fields.path, f"field '{fields.where}' names axis {axis!r}: not a lower-case code")
-    return members_key(pairs) or None
 
 
 def _pages(path: str, value: object) -> tuple[int, ...]:

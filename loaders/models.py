@@ -55,6 +55,7 @@ class DocumentMetadata:
     decimal_separator: str = "."  # "," for documents that print 1.234,5
     default_unit: str | None = None  # unit of values whose row and table state none
     pages: tuple[int, ...] = ()  # PDF pages holding the KPI tables (1-based); empty: every page
+    extra: dict = field(default_factory=dict)  # keys the sidecar gives that the warehouse does not read
 
 
 @dataclass(frozen=True)

@@ -109,10 +109,13 @@ def print_summary(warehouse: Path, run_results: Path) -> int:
         for path, values, rejects, mapped, unmapped in documents:
             mapped_text = "" if mapped is None else f" ({mapped} mapped)"
             print(f"  {path}: {values} values{mapped_text}, {rejects} rejects, {unmapped} unmapped labels")
+        unmapped = sum(d[4] for d in documents)
         print(
             f"documents: {len(documents)}, values: {sum(d[1] for d in documents)}, "
-            f"rejects: {sum(d[2] for d in documents)}, unmapped labels: {sum(d[4] for d in documents)}"
+            f"rejects: {sum(d[2] for d in documents)}, unmapped labels: {unmapped}"
         )
+        if unmapped:
+            print("  `make map` lists the unmapped labels with what the recognizer proposes, and accepts them")
         statuses = dict(
             con.execute("select status, count(*) from marts.fct_kpi_intensities group by 1 order by 1").fetchall()
             if _count(con, "select count(*) from marts.fct_kpi_intensities") is not None

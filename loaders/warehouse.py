@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from loaders.labels import label_key
 from loaders.models import ParsedDocument
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 DECIMAL = pa.decimal128(38, 12)
 TEXT, INT, BOOL, DATE = pa.string(), pa.int32(), pa.bool_(), pa.date32()
@@ -29,6 +30,7 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
         "document_format": TEXT,
         "metadata_sha256": TEXT,
         "metadata_path": TEXT,
+        "metadata_extra": TEXT,
         "company_id": TEXT,
         "company_name": TEXT,
         "fiscal_year": INT,
@@ -146,6 +148,7 @@ _NULLABLE = {
     ("footnotes", "marker"),
     ("footnotes", "page_number"),
     ("documents", "company_id"),
+    ("documents", "metadata_extra"),
     ("documents", "company_name"),
     ("rejected_lines", "table_index"),
     ("rejected_lines", "page_number"),
@@ -235,6 +238,9 @@ def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, list[dict]
                 "document_format": found.document_format,
                 "metadata_sha256": document.metadata_sha256,
                 "metadata_path": document.metadata_path,
+                "metadata_extra": json.dumps(meta.extra, ensure_ascii=False, sort_keys=True, default=str)
+                if meta.extra
+                else None,
                 "company_id": meta.company_id,
                 "company_name": meta.company_name,
                 "fiscal_year": meta.fiscal_year,

@@ -36,6 +36,7 @@ described as (
         documents.document_path,
         documents.document_format,
         documents.metadata_sha256,
+        documents.metadata_extra,
         documents.metadata_path,
         documents.company_id,
         documents.company_name,

@@ -262,3 +262,35 @@ def test_a_metadata_folder_that_does_not_exist_is_named(tmp_path):
     result = load("reports", "--metadata", tmp_path / "nowhere", "--warehouse", tmp_path / "w.duckdb")
     assert result.returncode == 1
     assert f"{tmp_path / 'nowhere'}: metadata folder not found" in result.stderr
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", *map(str, args)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_map_lists_what_maps_to_nothing_with_proposals_and_accepts_them_into_the_sidecar(tmp_path):
+    report = tmp_path / "acme-2021.txt"
+    report.write_text(
+        "1. Emissions\nScope 1 emissions from leased aircraft (tonnes)\t1,234\nScope 2 / Total (market based) (t)\t56\n",
+        encoding="utf-8",
+    )
+    sidecar = report.with_name(report.name + ".yml")
+    sidecar.write_text(
+        "company: Acme\nfiscal_year: 2021\nlanguage: en\nsource: Acme 2021 report\nboundary: the group\n",
+        encoding="utf-8",
+    )
+    listed = run("map", tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    # The market-based scope 2 row is read; the aircraft row has words the vocabulary does not know.
+    assert "1 labels map to no metric in 1 document(s)" in listed.stdout
+    assert "'Scope 1 emissions from leased aircraft' [tonnes], 1 values" in listed.stdout
+    assert "proposes ghg_scope_1:" in listed.stdout and "is not in the vocabulary" in listed.stdout
+    accepted = run("map", tmp_path, "--accept", "1")
+    assert accepted.returncode == 0, accepted.stderr
+    assert f"accepted 1: 'Scope 1 emissions from leased aircraft' -> ghg_scope_1 in {sidecar}" in accepted.stdout
+    assert "metric: ghg_scope_1, basis: \"accepted with make map:" in sidecar.read_text(encoding="utf-8")
+    assert "0 labels map to no metric" in run("map", tmp_path).stdout
+    refused = run("map", tmp_path, "--accept", "9")
+    assert refused.returncode == 1 and "--accept 9: no such label" in refused.stderr

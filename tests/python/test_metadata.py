@@ -34,7 +34,7 @@ def test_company_id_defaults_to_a_slug_of_the_company():
     [
         (VALID.replace("fiscal_year: 2021", "fiscal_year: last year"), "'fiscal_year' must be a year"),
         (VALID.replace("language: en", ""), "field 'language' is missing"),
-        (VALID.replace("publisher: Example Holdings, ", ""), "field 'source.publisher' is missing"),
+        (VALID.replace("title: Example 2021 ESG report, ", ""), "field 'source.title' is missing"),
         (VALID.replace("code: group", "code: Whole Group"), "'boundary.code' must be a lower-case code"),
         ("company: [unclosed", "not valid YAML"),
         ("- a list", "must be a mapping"),
@@ -85,3 +85,36 @@ labels:
 def test_bad_optional_fields_are_named(extra, message):
     with pytest.raises(MetadataError, match=message):
         parse_metadata(Path("x.yml"), VALID + extra + "\n")
+
+
+def test_sidecars_as_people_write_them_are_accepted():
+    text = """
+company: Example Holdings
+fiscal_year: 2021
+language: en
+source: Example Holdings 2021 ESG Report
+boundary: All operations the group controls
+"""
+    metadata = parse_metadata(Path("x.txt.yml"), text)
+    assert metadata.source.title == "Example Holdings 2021 ESG Report"
+    assert (metadata.source.publisher, metadata.source.published) == ("Example Holdings", "not stated")
+    assert metadata.boundary_description == "All operations the group controls"
+    assert metadata.boundary_code == "all_operations_the_group_controls"
+
+
+def test_keys_the_warehouse_does_not_read_are_kept_not_dropped():
+    text = VALID + "reviewed_by: A. Analyst\nboundary_note: excludes joint ventures\n"
+    metadata = parse_metadata(Path("x.txt.yml"), text)
+    # `published: company website, 2022` in a flow mapping makes 2022 a key of its own: kept and named.
+    assert metadata.extra == {
+        "reviewed_by": "A. Analyst",
+        "boundary_note": "excludes joint ventures",
+        "source.2022": None,
+    }
+
+
+def test_a_yaml_error_names_the_line_where_the_problem_starts():
+    text = 'company: Example\nfiscal_year: 2021\nsource: "Example 2021 report\nlanguage: en\nboundary: x\n'
+    with pytest.raises(MetadataError) as caught:
+        parse_metadata(Path("x.txt.yml"), text)
+    assert str(caught.value).startswith("x.txt.yml:3: not valid YAML")

@@ -10,6 +10,7 @@ renamed as (
         document_path,
         document_format,
         metadata_sha256,
+        metadata_extra,
         metadata_path,
         company_id,
         company_name,
