@@ -78,13 +78,13 @@ def _text(value: Any) -> str:
 def _code(value: Any) -> str:
     text = _text(value)
     if not _CODE.match(text):
-        raise PydanticCustomError("code", "must be a lower-case code (a-z, 0-9, _), got {got!r}", {"got": text})
+        raise PydanticCustomError("code", "must be a lower-case code (a-z, 0-9, _), got {got}", {"got": repr(text)})
     return text
 
 
 def _year(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
-        raise PydanticCustomError("year", "must be a year such as 2019, got {got!r}", {"got": value})
+        raise PydanticCustomError("year", "must be a year such as 2019, got {got}", {"got": repr(value)})
     return value
 
 
@@ -92,7 +92,7 @@ def _language(value: Any) -> str:
     text = _text(value)
     if not _LANGUAGE.match(text):
         raise PydanticCustomError(
-            "language", "must be a language tag such as zh-Hant or en, got {got!r}", {"got": text}
+            "language", "must be a language tag such as zh-Hant or en, got {got}", {"got": repr(text)}
         )
     return text
 
@@ -100,7 +100,7 @@ def _language(value: Any) -> str:
 def _sha256(value: Any) -> str:
     text = _text(value).lower()
     if not _SHA256.match(text):
-        raise PydanticCustomError("sha256", "must be a SHA-256 in hex (64 digits), got {got!r}", {"got": text})
+        raise PydanticCustomError("sha256", "must be a SHA-256 in hex (64 digits), got {got}", {"got": repr(text)})
     return text
 
 

@@ -8,7 +8,7 @@ and one cell per value column. `loaders.rows` validates rows the same way for ev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -209,6 +209,32 @@ class Extraction:
     @property
     def reject_count(self) -> int:
         return self.bulk.reject_count if self.bulk else len(self.rejects)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """What raw.documents holds of a loaded document: provenance, metadata and the loader's counts."""
+
+    document_path: str
+    document_format: str
+    metadata_sha256: str
+    metadata_path: str
+    metadata_extra: str | None  # JSON of the sidecar's keys the warehouse does not read
+    company_id: str | None  # None for a dataset whose rows name their companies
+    company_name: str | None
+    fiscal_year: int
+    language: str
+    boundary_code: str
+    boundary_description: str
+    source_title: str
+    source_publisher: str
+    source_published: str
+    line_count: int
+    candidate_line_count: int
+    value_count: int
+    reject_count: int
+    loader_version: str
+    loaded_at: datetime
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import typing
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -14,179 +16,63 @@ import pyarrow as pa
 from loaders import __version__
 from loaders.errors import LoaderError
 from loaders.labels import label_key
-from loaders.models import ParsedDocument
+from loaders.models import (
+    BoundaryOverride,
+    DocumentRow,
+    Footnote,
+    LabelOverride,
+    ParsedDocument,
+    RejectedLine,
+    ReportedValue,
+    ReportTable,
+)
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 DECIMAL = pa.decimal128(38, 12)
 TEXT, INT, BOOL, DATE = pa.string(), pa.int32(), pa.bool_(), pa.date32()
+TIMESTAMP = pa.timestamp("us", tz="UTC")
 
-# Column order and Arrow types of each raw table; the DDL is generated from these.
+_ARROW_TYPES: dict[type, pa.DataType] = {
+    str: TEXT,
+    int: INT,
+    bool: BOOL,
+    Decimal: DECIMAL,
+    date: DATE,
+    float: pa.float64(),
+    datetime: TIMESTAMP,
+}
+# Each raw table is the record its rows are, keyed on the document; a few columns are derived on writing.
+_RECORDS: dict[str, tuple[type, dict[str, type]]] = {
+    "documents": (DocumentRow, {}),
+    "report_tables": (ReportTable, {}),
+    "reported_values": (ReportedValue, {}),
+    "footnotes": (Footnote, {}),
+    "rejected_lines": (RejectedLine, {}),
+    "boundary_overrides": (BoundaryOverride, {}),
+    "label_overrides": (LabelOverride, {"label_key": str}),
+}
+
+
+def _fields(record: type, derived: dict[str, type]) -> dict[str, tuple[pa.DataType, bool]]:
+    """A record's columns from its type hints: `X | None` is a nullable column of X."""
+    hints = typing.get_type_hints(record)
+    columns: dict[str, tuple[pa.DataType, bool]] = {"document_sha256": (TEXT, False)}
+    for field in dataclasses.fields(record):
+        hint = hints[field.name]
+        options = [arg for arg in typing.get_args(hint) if arg is not type(None)] or [hint]
+        columns[field.name] = (_ARROW_TYPES[options[0]], type(None) in typing.get_args(hint))
+    columns |= {name: (_ARROW_TYPES[kind], False) for name, kind in derived.items()}
+    return columns
+
+
+_COLUMNS = {table: _fields(record, derived) for table, (record, derived) in _RECORDS.items()}
+# Column order and Arrow types of each raw table, and the columns that may be null: from the records.
 TABLES: dict[str, dict[str, pa.DataType]] = {
-    "documents": {
-        "document_sha256": TEXT,
-        "document_path": TEXT,
-        "document_format": TEXT,
-        "metadata_sha256": TEXT,
-        "metadata_path": TEXT,
-        "metadata_extra": TEXT,
-        "company_id": TEXT,
-        "company_name": TEXT,
-        "fiscal_year": INT,
-        "language": TEXT,
-        "boundary_code": TEXT,
-        "boundary_description": TEXT,
-        "source_title": TEXT,
-        "source_publisher": TEXT,
-        "source_published": TEXT,
-        "line_count": INT,
-        "candidate_line_count": INT,
-        "value_count": INT,
-        "reject_count": INT,
-        "loader_version": TEXT,
-        "loaded_at": pa.timestamp("us", tz="UTC"),
-    },
-    "report_tables": {
-        "document_sha256": TEXT,
-        "table_index": INT,
-        "heading": TEXT,
-        "section_heading": TEXT,
-        "scope_statement": TEXT,
-        "first_line": INT,
-        "last_line": INT,
-        "is_kpi_table": BOOL,
-        "skip_reason": TEXT,
-        "page_number": INT,
-        "unit_text": TEXT,
-    },
-    "reported_values": {
-        "document_sha256": TEXT,
-        "table_index": INT,
-        "table_heading": TEXT,
-        "section_heading": TEXT,
-        "line_number": INT,
-        "location": TEXT,
-        "page_number": INT,
-        "column_number": INT,
-        "column_label": TEXT,
-        "company_id": TEXT,
-        "fiscal_year": INT,
-        "label_as_printed": TEXT,
-        "label_key": TEXT,
-        "footnote_markers": TEXT,
-        "value_as_printed": TEXT,
-        "value_number": DECIMAL,
-        "decimals_printed": INT,
-        "value_qualifier": TEXT,
-        "not_reported_as_printed": TEXT,
-        "unit_as_printed": TEXT,
-        "unit_normalized": TEXT,
-        "unit_generic": TEXT,
-        "currency": TEXT,
-        "unit_multiplier": DECIMAL,
-        "change_as_printed": TEXT,
-        "standards_as_printed": TEXT,
-        "line_text": TEXT,
-        "metric_code_given": TEXT,
-        "quoted_text": TEXT,
-        "quoted_location": TEXT,
-        "passage": TEXT,
-        "value_date": DATE,
-        "change_number": DECIMAL,
-        "change_decimals": INT,
-        "recognized_metric_code": TEXT,
-        "recognized_members": TEXT,
-        "recognition_confidence": pa.float64(),
-        "recognition_note": TEXT,
-        "breakdown_axes": TEXT,
-    },
-    "footnotes": {
-        "document_sha256": TEXT,
-        "table_index": INT,
-        "footnote_number": INT,
-        "marker": TEXT,
-        "line_number": INT,
-        "page_number": INT,
-        "footnote_text": TEXT,
-    },
-    "rejected_lines": {
-        "document_sha256": TEXT,
-        "table_index": INT,
-        "line_number": INT,
-        "location": TEXT,
-        "page_number": INT,
-        "column_number": INT,
-        "line_text": TEXT,
-        "reason_code": TEXT,
-        "reason": TEXT,
-    },
-    "boundary_overrides": {
-        "document_sha256": TEXT,
-        "metric_code": TEXT,
-        "boundary_code": TEXT,
-        "basis": TEXT,
-    },
-    "label_overrides": {
-        "document_sha256": TEXT,
-        "label": TEXT,
-        "label_key": TEXT,
-        "metric_code": TEXT,
-        "members": TEXT,
-        "basis": TEXT,
-    },
+    table: {name: kind for name, (kind, _) in columns.items()} for table, columns in _COLUMNS.items()
 }
-
-# Every column is NOT NULL but these: what a document may leave unsaid.
-_NULLABLE = {
-    ("report_tables", "heading"),
-    ("report_tables", "section_heading"),
-    ("report_tables", "scope_statement"),
-    ("report_tables", "skip_reason"),
-    ("report_tables", "page_number"),
-    ("report_tables", "unit_text"),
-    ("footnotes", "marker"),
-    ("footnotes", "page_number"),
-    ("documents", "company_id"),
-    ("documents", "metadata_extra"),
-    ("documents", "company_name"),
-    ("rejected_lines", "table_index"),
-    ("rejected_lines", "page_number"),
-    ("label_overrides", "members"),
-    *(
-        ("reported_values", column)
-        for column in (
-            "table_heading",
-            "section_heading",
-            "page_number",
-            "column_label",
-            "footnote_markers",
-            "value_number",
-            "decimals_printed",
-            "value_qualifier",
-            "not_reported_as_printed",
-            "unit_as_printed",
-            "unit_normalized",
-            "unit_generic",
-            "currency",
-            "unit_multiplier",
-            "change_as_printed",
-            "standards_as_printed",
-            "metric_code_given",
-            "quoted_text",
-            "quoted_location",
-            "passage",
-            "value_date",
-            "change_number",
-            "change_decimals",
-            "recognized_metric_code",
-            "recognized_members",
-            "recognition_confidence",
-            "recognition_note",
-            "breakdown_axes",
-        )
-    ),
-}
+_NULLABLE = {(table, name) for table, columns in _COLUMNS.items() for name, (_, null) in columns.items() if null}
 
 _SQL_TYPES = {
     TEXT: "varchar",
@@ -195,7 +81,7 @@ _SQL_TYPES = {
     DECIMAL: "decimal(38, 12)",
     DATE: "date",
     pa.float64(): "double",
-    pa.timestamp("us", tz="UTC"): "timestamp with time zone",
+    TIMESTAMP: "timestamp with time zone",
 }
 
 
@@ -230,54 +116,42 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
 def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, list[dict]]:
     meta, found = document.metadata, document.extraction
     key = {"document_sha256": document.sha256}
+    row = DocumentRow(
+        document_path=document.path,
+        document_format=found.document_format,
+        metadata_sha256=document.metadata_sha256,
+        metadata_path=document.metadata_path,
+        metadata_extra=json.dumps(meta.extra, ensure_ascii=False, sort_keys=True, default=str) if meta.extra else None,
+        company_id=meta.company_id,
+        company_name=meta.company_name,
+        fiscal_year=meta.fiscal_year,
+        language=meta.language,
+        boundary_code=meta.boundary_code,
+        boundary_description=meta.boundary_description,
+        source_title=meta.source.title,
+        source_publisher=meta.source.publisher,
+        source_published=meta.source.published,
+        line_count=found.line_count,
+        candidate_line_count=found.candidate_line_count,
+        value_count=found.value_count,
+        reject_count=found.reject_count,
+        loader_version=__version__,
+        loaded_at=loaded_at,
+    )
+
+    def records(items: Iterable) -> list[dict]:
+        return [{**key, **dataclasses.asdict(item)} for item in items]
+
     return {
-        "documents": [
-            {
-                **key,
-                "document_path": document.path,
-                "document_format": found.document_format,
-                "metadata_sha256": document.metadata_sha256,
-                "metadata_path": document.metadata_path,
-                "metadata_extra": json.dumps(meta.extra, ensure_ascii=False, sort_keys=True, default=str)
-                if meta.extra
-                else None,
-                "company_id": meta.company_id,
-                "company_name": meta.company_name,
-                "fiscal_year": meta.fiscal_year,
-                "language": meta.language,
-                "boundary_code": meta.boundary_code,
-                "boundary_description": meta.boundary_description,
-                "source_title": meta.source.title,
-                "source_publisher": meta.source.publisher,
-                "source_published": meta.source.published,
-                "line_count": found.line_count,
-                "candidate_line_count": found.candidate_line_count,
-                "value_count": found.value_count,
-                "reject_count": found.reject_count,
-                "loader_version": __version__,
-                "loaded_at": loaded_at,
-            }
-        ],
-        "report_tables": [{**key, **dataclasses.asdict(table)} for table in found.tables],
-        "reported_values": [{**key, **dataclasses.asdict(value)} for value in found.values],
-        "footnotes": [
-            {
-                **key,
-                "table_index": note.table_index,
-                "footnote_number": note.number,
-                "marker": note.marker,
-                "line_number": note.line_number,
-                "page_number": note.page_number,
-                "footnote_text": note.text,
-            }
-            for note in found.footnotes
-        ],
+        "documents": records([row]),
+        "report_tables": records(found.tables),
+        "reported_values": records(found.values),
+        "footnotes": records(found.footnotes),
         # A bulk reader's rejects are in its batch; `rejects` holds only the first few, for messages.
-        "rejected_lines": [] if found.bulk else [{**key, **dataclasses.asdict(reject)} for reject in found.rejects],
-        "boundary_overrides": [{**key, **dataclasses.asdict(override)} for override in meta.boundary_overrides],
+        "rejected_lines": [] if found.bulk else records(found.rejects),
+        "boundary_overrides": records(meta.boundary_overrides),
         "label_overrides": [
-            {**key, **dataclasses.asdict(override), "label_key": label_key(override.label)}
-            for override in meta.label_overrides
+            {**record, "label_key": label_key(record["label"])} for record in records(meta.label_overrides)
         ],
     }
 

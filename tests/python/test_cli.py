@@ -273,7 +273,9 @@ def run(*args: str | Path) -> subprocess.CompletedProcess:
 def test_map_lists_what_maps_to_nothing_with_proposals_and_accepts_them_into_the_sidecar(tmp_path):
     report = tmp_path / "acme-2021.txt"
     report.write_text(
-        "1. Emissions\nScope 1 emissions from leased aircraft (tonnes)\t1,234\nScope 2 / Total (market based) (t)\t56\n",
+        "1. Emissions\n"
+        "Scope 1 emissions from leased aircraft (tonnes)\t1,234\n"
+        "Scope 2 / Total (market based) (t)\t56\n",
         encoding="utf-8",
     )
     sidecar = report.with_name(report.name + ".yml")
@@ -294,3 +296,16 @@ def test_map_lists_what_maps_to_nothing_with_proposals_and_accepts_them_into_the
     assert "0 labels map to no metric" in run("map", tmp_path).stdout
     refused = run("map", tmp_path, "--accept", "9")
     assert refused.returncode == 1 and "--accept 9: no such label" in refused.stderr
+
+
+def test_the_sources_yaml_describes_exactly_the_raw_columns_the_records_declare():
+    """The raw tables' columns come from the loaders' records (loaders/models.py); the sources YAML that
+    documents them must list the same columns, in any order, and nothing else."""
+    import yaml
+
+    from loaders.warehouse import TABLES
+
+    sources = yaml.safe_load((ROOT / "models" / "staging" / "reports" / "_reports.yml").read_text(encoding="utf-8"))
+    [reports] = sources["sources"]
+    documented = {table["name"]: {c["name"] for c in table["columns"]} for table in reports["tables"]}
+    assert documented == {table: set(columns) for table, columns in TABLES.items()}

@@ -8,11 +8,11 @@ renamed as (
     select
         document_sha256,
         table_index,
-        footnote_number,
+        number as footnote_number,
         marker as footnote_marker,
         line_number,
         page_number,
-        footnote_text
+        text as footnote_text
     from source
 )
 
