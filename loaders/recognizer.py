@@ -32,6 +32,8 @@ _PART_SEPARATOR = re.compile(r"\s+[–—-]\s+|\s*[:：]\s+|\s+/\s+")
 _PUNCTUATION = re.compile(r"[()（）\[\]【】,，;；\"“”'‘’、.]")
 _SPACE = re.compile(r"\s+")
 _RECOGNISED = 1.0  # every word of every part explained by the vocabulary
+_PER_WORD = re.compile(r"(?<!\w)per\s+|每|人均", re.IGNORECASE)
+_INTENSITY_WORD = re.compile(r"\b(?:intensity|intensities)\b|強度|密度", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ class Vocabulary:
     parents: dict[tuple[str, str], str] = field(default_factory=dict)  # (axis, member) -> parent member
     parts_of: dict[str, frozenset[str]] = field(default_factory=dict)  # total metric -> metrics it adds up
     units: dict[str, frozenset[str]] = field(default_factory=dict)  # metric -> printed units (generic) that fit it
+    intensities: dict[str, tuple[str, str]] = field(default_factory=dict)  # intensity -> (numerator, denominator)
+    denominator_units: dict[str, str] = field(default_factory=dict)  # a metric intensities divide by -> its unit
+    segments: dict[str, str] = field(default_factory=dict)  # metric -> the part of the boundary it covers
 
     @classmethod
     def from_seeds(cls, folder: Path) -> Vocabulary:
@@ -110,6 +115,81 @@ class Vocabulary:
     def recognise(self, label: str, *headings: str | None, unit: str | None = None) -> Recognition:
         """Read a label (its unit and markers already cut) under its table's headings; `unit` is the row's
         normalised unit (¤ for a currency), which must fit the metric read."""
+        read = self._read(label, *headings, unit=unit)
+        if read.confidence < 1 and (composed := self._intensity(label, *headings, unit=unit)) is not None:
+            return composed
+        return read
+
+    def _intensity(self, label: str, *headings: str | None, unit: str | None) -> Recognition | None:
+        """`<metric> per <denominator>`, `人均<metric>` or `<metric> intensity` in a unit per something:
+        the catalogue intensity of that numerator over that denominator, where exactly one fits. The
+        row's unit tells a total from its per-employee intensity when the words do not."""
+        match = _PER_WORD.search(label)
+        numerator_text = (
+            label[: match.start()] + " " + label[match.end() :]
+            if match and "人均" in match.group()
+            else (label[: match.start()] if match else label)
+        )
+        denominator_text = "" if not match or "人均" in match.group() else label[match.end() :]
+        denominators = frozenset({"headcount"}) if match and "人均" in match.group() else None
+        numerator_text = _INTENSITY_WORD.sub(" ", numerator_text)
+        if numerator_text == label:
+            return None  # no "per", no "intensity": not an intensity
+        numerator = self._read(numerator_text, *headings)
+        if numerator.confidence < 1:
+            return None
+        denominators = denominators or self._denominators(denominator_text, unit)
+        # "per employee (offices)": the segment a word names may be the intensity's own.
+        segments = {self.segments[code] for code in denominators if code in self.segments}
+        bases = (
+            denominators | {code for code in self.denominator_units if not self.segments.get(code)}
+            if segments
+            else denominators
+        )
+        candidates = sorted(
+            metric
+            for metric, (over, under) in self.intensities.items()
+            if over == numerator.metric_code
+            and under in bases
+            and (not segments or self.segments.get(metric) in segments or self.segments.get(under) in segments)
+            and (under in denominators or self.segments.get(metric) in segments)
+        )
+        if len(candidates) != 1:
+            return None
+        metric = candidates[0]
+        if unit is not None and unit not in self.units.get(metric, frozenset()):
+            return Recognition(metric, note=f"unit {unit} does not fit {metric}")
+        axes = self.metric_axes.get(metric, frozenset())
+        members = tuple((axis, member) for axis, member in numerator.members if axis in axes)
+        if len(members) < len(numerator.members):
+            return None
+        per = " or ".join(sorted(denominators))
+        return Recognition(metric, members, _RECOGNISED, f"recognised as {numerator.metric_code} per {per}")
+
+    def _related(self, metric: str, other: str) -> bool:
+        """Whether `other`, named in one part beside `metric`, is `metric` itself, a part of it, the whole
+        it is part of, or what the intensity `metric` divides or is divided by."""
+        return (
+            other == metric
+            or other in self.parts_of.get(metric, ())
+            or metric in self.parts_of.get(other, ())
+            or other in self.intensities.get(metric, ())
+        )
+
+    def _denominators(self, text: str, unit: str | None) -> frozenset[str]:
+        """The denominator metrics the words after "per" name (the most specific of them), else those whose
+        unit is the row unit's denominator."""
+        if text.strip():
+            matches = self._matches(_words(text), frozenset({"metric"}))
+            named = {term.code for _, _, term in matches} & set(self.denominator_units)
+            specific = {code for code in named if self.segments.get(code)}
+            return frozenset(specific if len(specific) == 1 else named)
+        if unit is None or "/" not in unit:
+            return frozenset()
+        under = unit.split("/", 1)[1]
+        return frozenset(code for code, canonical in self.denominator_units.items() if canonical == under)
+
+    def _read(self, label: str, *headings: str | None, unit: str | None = None) -> Recognition:
         parts = [part for part in _PART_SEPARATOR.split(label) if part.strip()]
         named_axes = self.heading_axes(*headings)
         readings = []
@@ -128,6 +208,9 @@ class Vocabulary:
                 rivals = {term.code for b, e, term in matches if term.kind == "metric" and e - b == longest[0]}
                 if len(rivals) > 1:
                     return Recognition(None, note=f"{part!r} names {' and '.join(sorted(rivals))} alike")
+                # Another metric beside the one named most fully must be part of it, or what it divides.
+                if unrelated := sorted(code for code in named if not self._related(longest[1], code)):
+                    return Recognition(None, note=f"{part!r} names {longest[1]} and {', '.join(unrelated)}")
                 named = {longest[1]}
             if not named:
                 continue
@@ -223,6 +306,17 @@ def _vocabulary(folder: Path) -> Vocabulary:
             row["metric_code"]: frozenset({row["canonical_unit"], *conventions.get(row["quantity"], ())})
             for row in catalogue
         },
+        intensities={
+            row["metric_code"]: (row["numerator_metric_code"], row["denominator_metric_code"])
+            for row in catalogue
+            if row["kind"] == "intensity"
+        },
+        denominator_units={
+            row["metric_code"]: row["canonical_unit"]
+            for row in catalogue
+            if row["metric_code"] in {r["denominator_metric_code"] for r in catalogue}
+        },
+        segments={row["metric_code"]: row["scope_segment"] for row in catalogue if row["scope_segment"]},
         open_axes=frozenset(code for code, row in axes.items() if row["is_open"].strip().lower() == "true"),
         parts_of={total: frozenset(members) for total, members in parts.items()},
         parents={

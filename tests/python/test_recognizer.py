@@ -57,6 +57,34 @@ def test_labels_are_read_as_a_metric_and_members(vocabulary, label, heading, met
     assert (recognition.metric_code, recognition.members_key, recognition.confidence) == (metric, members, 1.0)
 
 
+@pytest.mark.parametrize(
+    ("label", "unit", "metric"),
+    [
+        # "<metric> per <denominator>": the intensity of that numerator over that denominator.
+        ("Hazardous waste generated per head", "t/person", "hazardous_waste_per_capita"),
+        ("Packaging materials used per RMB million revenue", "t/¤ m", "packaging_per_revenue"),
+        ("Packaging intensity (per revenue)", "t/¤ m", "packaging_per_revenue"),
+        # The segment a word names may be the intensity's own, or its denominator's.
+        ("Energy use per employee (offices)", "MWh/person", "energy_per_capita_offices"),
+        (
+            "Energy consumption per square metre of floor area in retail stores",
+            "MWh/m2",
+            "energy_intensity_store_floor_area",
+        ),
+        ("人均有害廢棄物產生量", "t/person", "hazardous_waste_per_capita"),
+    ],
+)
+def test_intensities_are_read_from_their_numerator_and_denominator(vocabulary, label, unit, metric):
+    recognition = vocabulary.recognise(label, unit=unit)
+    assert (recognition.metric_code, recognition.confidence) == (metric, 1.0)
+
+
+def test_a_second_metric_beside_the_one_named_is_not_swallowed(vocabulary):
+    # "retail stores" names a floor area: the label is neither a plain intensity nor per revenue.
+    recognition = vocabulary.recognise("Carbon intensity of retail stores", unit="tCO2e/m2")
+    assert recognition.confidence == 0.0 and "names" in recognition.note
+
+
 def test_a_heading_naming_an_open_axis_makes_the_breakdown_whole(vocabulary):
     assert vocabulary.recognise("Scope 1 – Upstream", BY_BUSINESS).breakdown_axes == ("business_segment",)
     assert vocabulary.recognise("Scope 1 / Total").breakdown_axes == ()
