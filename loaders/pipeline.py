@@ -83,6 +83,18 @@ def _read_text(document: Input) -> Extraction:
     return _extraction(document, "text", len(text_report.split_lines(text)), tables, rows, layout.footnotes)
 
 
+def _read_markdown(document: Input) -> Extraction:
+    from loaders import markdown_report
+
+    layout = markdown_report.parse_markdown(document.text())
+    if not any(table.is_kpi_table for table in layout.tables):
+        raise DocumentError(
+            document.shown,
+            "no KPI table found: expected a Markdown pipe table (a header row, a |---| row) with year columns",
+        )
+    return _extraction(document, "markdown", layout.line_count, layout.tables, layout.rows, layout.footnotes)
+
+
 def _read_csv(document: Input) -> Extraction:
     """DuckDB reads a regular CSV file in bulk; an irregular one is followed line by line."""
     bulk = csv_table.read_csv_table(
@@ -109,7 +121,13 @@ def _read_pdf(document: Input) -> Extraction:
 
 
 # One reader per input format, chosen by file extension.
-READERS: dict[str, Reader] = {".txt": _read_text, ".csv": _read_csv, ".xlsx": _read_xlsx, ".pdf": _read_pdf}
+READERS: dict[str, Reader] = {
+    ".txt": _read_text,
+    ".md": _read_markdown,
+    ".csv": _read_csv,
+    ".xlsx": _read_xlsx,
+    ".pdf": _read_pdf,
+}
 
 
 @dataclass
