@@ -2,12 +2,16 @@
 
 A printed unit such as `1,000 metric tons of CO2e emissions`, `千公噸`, `'000 kWh`,
 `metric tons of CO2e emissions per Mio. € revenue` or `噸/百萬元` is read into a pint quantity and
-expressed in the warehouse's unit for its dimension: tCO2e, t, MWh, m3, m2, person, count, %, or
-millions of its currency (`CNY m`). The result carries the multiplier from the printed unit, so
+expressed in the warehouse's unit for its dimension: tCO2e, t, MWh, m3, m2, km, person, count, %,
+or millions of its currency (`CNY m`). The result carries the multiplier from the printed unit, so
 value in normalised unit = printed value x multiplier. Which normalised unit fits which metric is
 the catalogue's business (dbt); this module only says what a printed unit is.
 
 Reports print metric tonnes: `ton`, `tons` and `噸` are read as tonnes (1,000 kg), not short tons.
+Case matters only where reports rely on it: `Mt` is megatonnes and `ML` megalitres, while `MT`,
+`mt`, `ml` and `mL` are ambiguous and refused. What is measured (`litres of diesel`, `km travelled`)
+qualifies the unit and never makes it an emission; whether a mass printed for an emission is CO2e
+is a convention by metric quantity (seeds/unit_conventions.csv), not this module's business.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ getcontext().prec = 34
 _REGISTRY = pint.UnitRegistry(non_int_type=Decimal, autoconvert_offset_to_baseunit=False)
 for _definition in (
     "gram_co2e = [co2e] = gCO2e",
+    "kgCO2e = 1000 * gram_co2e",
     "tCO2e = 1000000 * gram_co2e",
     "ktCO2e = 1000 * tCO2e",
     "MtCO2e = 1000000 * tCO2e",
@@ -53,6 +58,7 @@ _PREFERRED: tuple[tuple[str, str], ...] = (
     ("megawatt_hour", "MWh"),
     ("meter ** 3", "m3"),
     ("meter ** 2", "m2"),
+    ("kilometer", "km"),  # distance travelled: activity data, never an emission
     ("person", "person"),
     ("counted_item", "count"),
     ("hour", "h"),
@@ -69,6 +75,7 @@ _UNIT_WORDS: dict[str, str] = {
     ),
     **dict.fromkeys(["吨", "公吨"], "tonne"),
     **dict.fromkeys(["kt", "kilotonne", "kilotonnes"], "kilotonne"),
+    **dict.fromkeys(["megatonne", "megatonnes"], "megatonne"),  # `Mt`, read before lower case
     **dict.fromkeys(["kg", "kilogram", "kilograms", "千克", "公斤"], "kilogram"),
     **dict.fromkeys(["g", "gram", "grams", "克"], "gram"),
     **dict.fromkeys(["wh"], "watt_hour"),
@@ -83,17 +90,21 @@ _UNIT_WORDS: dict[str, str] = {
     **dict.fromkeys(
         ["m3", "m^3", "cubic meter", "cubic meters", "cubic metre", "cubic metres", "cbm", "立方米"], "meter ** 3"
     ),
-    **dict.fromkeys(["ml", "megalitre", "megalitres", "megaliter", "megaliters"], "megaliter"),
+    **dict.fromkeys(["megalitre", "megalitres", "megaliter", "megaliters"], "megaliter"),  # and `ML`, before lower case
+    **dict.fromkeys(["kl", "kilolitre", "kilolitres", "kiloliter", "kiloliters"], "kiloliter"),
     **dict.fromkeys(["l", "litre", "litres", "liter", "liters", "升"], "liter"),
     **dict.fromkeys(
         ["m2", "m^2", "sqm", "sq m", "square meter", "square meters", "square metre", "square metres", "平方米"],
         "meter ** 2",
     ),
+    **dict.fromkeys(["km", "kilometre", "kilometres", "kilometer", "kilometers", "公里", "千米"], "kilometer"),
     **dict.fromkeys(
         ["person", "persons", "people", "employee", "employees", "head", "headcount", "fte", "人", "名", "员工"],
         "person",
     ),
-    **dict.fromkeys(["no.", "no", "number", "count", "units", "pcs", "个", "件", "台", "家", "次"], "counted_item"),
+    **dict.fromkeys(
+        ["no.", "no", "number", "count", "unit", "units", "pcs", "个", "件", "台", "家", "次"], "counted_item"
+    ),
     **dict.fromkeys(["%", "percent", "per cent", "百分比"], "percent"),
     **dict.fromkeys(["h", "hr", "hrs", "hour", "hours", "小时", "小時", "工时", "工時"], "hour"),
     **dict.fromkeys(["day", "days", "天", "日", "工作日"], "workday"),
@@ -130,9 +141,11 @@ _SCALES: dict[str, Decimal] = {
 _SCALE_FIGURE = re.compile(r"^(?:'000s?|000s|1[,.]?000(?:[,.]000)*)\s*")
 _SCALE_WORD = re.compile("^(" + "|".join(re.escape(w) for w in sorted(_SCALES, key=len, reverse=True)) + r")\s*")
 _SCALE_ANYWHERE = re.compile(r"\b(thousands?|millions?|billions?|mio\.?|mn|bn)(?=\s|$)")
+_SCALE_FIGURE_ANYWHERE = re.compile(r"'000s?(?!\d)|(?<![\d,.])\b000s\b")  # "HK$'000", "kWh in '000s"
 # Units that are themselves CO2 equivalents, and mentions that make a mass a mass of CO2 equivalent.
-_CO2E_UNIT = re.compile(r"(?:^|\s)(?:(?P<prefix>k|m)?t|(?P<gram>g))\s?co2[\s-]?e(?:q)?\b")
-_CO2E_UNITS = {"": "tCO2e", "k": "ktCO2e", "m": "MtCO2e", "g": "gCO2e"}
+# `Mt` is read as `megatonne` before lower case, so a lower-case `mtco2e` is never megatonnes here.
+_CO2E_UNIT = re.compile(r"(?:^|\s)(?P<unit>kg|kt|t|g)\s?co2[\s-]?e(?:q)?\b")
+_CO2E_UNITS = {"t": "tCO2e", "kt": "ktCO2e", "g": "gCO2e", "kg": "kgCO2e"}
 _CO2E = re.compile(
     r"\bco2[\s-]*e(?:q|quivalents?)?\b|\bco2[\s-]+equivalents?\b|carbon dioxide equivalents?|二氧化碳当量"
 )
@@ -141,7 +154,29 @@ _NOISE = re.compile(
     r"\b(?:of|in|the|emissions?|production|produced|revenue|sales|turnover|flared|hydrocarbon|total|weighted|"
     r"so2|no2|nox|sox|co2|ch4|n2o|rounded|approx\.?)\b|\((?:rounded|approx\.?)\)|营业收入|收入|排放量?"
 )
-_PER = re.compile(r"\s+per\s+|\s*/\s*|每")
+# What activity data measures (`litres of diesel`, `km travelled`, `kWh of electricity`): it qualifies
+# the unit, it does not change it, and it never makes a mass an emission.
+_ACTIVITY = re.compile(
+    r"\b(?:diesel|petrol|gasoline|coal|natural gas|lpg|lng|fuel oil|fuels?|kerosene|jet fuel|electricity|steam|"
+    r"water|travell?ed|driven|flown)\b|柴油|汽油|天然气|电力|用电|电|蒸汽|用水|水|煤"
+)
+# Units refused with a reason: ambiguous as printed, or without a canonical unit to be stored in.
+_REFUSED: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"(?<![a-z])mt(?=co2|[^a-z]|$)"),
+        "mt is ambiguous (megatonnes or metric tons): Mt is megatonnes, MT or t metric tons",
+    ),
+    (re.compile(r"(?<![a-z])ml(?![a-z])"), "ml and mL are millilitres or a lower-cased ML (megalitres)"),
+    (
+        re.compile(r"(?<![a-z])(?:k|m|mm)?(?:tce|toe|boe)(?![a-z])|\b(?:coal|oil) equivalents?\b|标准?煤"),
+        "coal and oil equivalents are energy by a conversion convention the warehouse does not assume",
+    ),
+    (
+        re.compile(r"(?:/|\bper|每)\s*(?:metric\s+)?(?:t|tonnes?|tons?|吨|公吨)\s*(?:of\s+)?(?:products?\b|产品)"),
+        "an intensity per tonne of product has no canonical unit (production intensities are per unit, /count)",
+    ),
+)
+_PER = re.compile(r"\s*[/╱∕⁄]\s*(?:每\s*)?|\s+per\s+|每")
 
 
 _STORED = Decimal("1e-12")
@@ -160,14 +195,38 @@ class NormalizedUnit:
 
 
 _TO_SIMPLIFIED = opencc.OpenCC("t2s")
-_CURRENCY_MILLIONS = re.compile(r"\b(" + "|".join(c.lower() for c in CURRENCIES) + r")\s+m\b")
+# "EUR m" as the warehouse writes it, and "HK$m", "US$ m", "€m": an m after a currency is millions.
+_CURRENCY_MILLIONS = re.compile(
+    r"(?<![a-z])("
+    + "|".join(
+        re.escape(word)
+        for word in sorted(_UNIT_WORDS, key=len, reverse=True)
+        if _UNIT_WORDS[word] in CURRENCIES and not re.search(r"[\u3400-\u9fff]", word)  # 百萬元 is read as scale
+    )
+    + r")\s?m(?![a-z0-9])"
+)
+# Prefixes whose case carries the meaning, read before lower case: `Mt` megatonnes, `ML` megalitres.
+_CASED_WORDS = (
+    (re.compile(r"(?<![A-Za-z])Mt(?![a-z])"), " megatonne "),
+    # Reports in capitals write metric tons MT ("MT CO2e", "MTCO2e"); megatonnes are Mt.
+    (re.compile(r"(?<![A-Za-z])MT(?=CO2|[^A-Za-z]|$)"), " tonne "),
+    (re.compile(r"(?<![A-Za-z])M[Ll](?![A-Za-z])"), " megalitre "),
+)
+_APOSTROPHES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "`": "'"})  # HK$’000
+# PDFs print subscripts and superscripts as words of their own: "tCO 2 e", "m 3".
+_SPLIT_CO2 = re.compile(r"co\s+2(?!\d)")
+_SPLIT_POWER = re.compile(r"(?<![a-z])(k?m)\s([23])(?![\d.,])")
 
 
 def _canonical_text(printed: str) -> str:
-    text = _TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", printed)).strip().lower()
+    text = unicodedata.normalize("NFKC", printed).translate(_APOSTROPHES)
+    for pattern, word in _CASED_WORDS:
+        text = pattern.sub(word, text)
+    text = _TO_SIMPLIFIED.convert(text).strip().lower()
     text = text.replace("³", "3").replace("²", "2")
-    text = _CURRENCY_MILLIONS.sub(r"million \1", text)  # "EUR m", as the warehouse writes it
-    return re.sub(r"\s+", " ", text)
+    text = _SPLIT_POWER.sub(r"\1\2", _SPLIT_CO2.sub("co2", text))
+    text = _CURRENCY_MILLIONS.sub(r"million \1", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _side(text: str, printed: str) -> pint.Quantity:
@@ -189,11 +248,14 @@ def _side(text: str, printed: str) -> pint.Quantity:
     for word in _SCALE_ANYWHERE.findall(text):  # "RMB billion", "EUR million"
         scale *= _SCALES[word]
     text = _SCALE_ANYWHERE.sub(" ", text)
+    for _figure in _SCALE_FIGURE_ANYWHERE.findall(text):  # "HK$'000", "kWh in '000s"
+        scale *= Decimal(1000)
+    text = _ACTIVITY.sub(" ", _SCALE_FIGURE_ANYWHERE.sub(" ", text))
     if explicit := _CO2E_UNIT.search(text):  # "tCO2e", "Mt CO2e": the unit names the CO2 equivalent itself
         words = _NOISE.sub(" ", text[: explicit.start()] + text[explicit.end() :]).split()
         if words:
             raise UnitError(f"unknown unit {printed.strip()!r}")
-        return _REGISTRY.Quantity(scale, _CO2E_UNITS["g" if explicit.group("gram") else explicit.group("prefix") or ""])
+        return _REGISTRY.Quantity(scale, _CO2E_UNITS[explicit.group("unit")])
     is_co2e = bool(_CO2E.search(text))
     text = _CO2E.sub(" ", text)
     if text.startswith("%") or text.startswith("percent"):  # "% of total fleet": the rest says of what
@@ -204,7 +266,9 @@ def _side(text: str, printed: str) -> pint.Quantity:
     if len(units) != 1 or len(words) != 1:
         raise UnitError(f"unknown unit {printed.strip()!r}")
     quantity = _REGISTRY.Quantity(scale, units[0])
-    if is_co2e and quantity.check("[mass]"):
+    if is_co2e and not quantity.check("[mass]"):  # "litres of diesel CO2e": what is the emission?
+        raise UnitError(f"unknown unit {printed.strip()!r}: only a mass can be a CO2 equivalent")
+    if is_co2e:
         quantity = _REGISTRY.Quantity(quantity.to("tonne").magnitude, "tCO2e")
     return quantity
 
@@ -229,6 +293,9 @@ def normalize_unit(printed: str, magnitude: str | None = None) -> NormalizedUnit
         text = f"{_canonical_text(magnitude)} {text}".strip()
     if not text:
         raise UnitError("no unit")
+    for pattern, reason in _REFUSED:
+        if pattern.search(text):
+            raise UnitError(f"unknown unit {printed.strip()!r}: {reason}")
     if re.match(r"^(?:%|percent\b|per cent\b)", text):  # "% of total waste (w/o construction)": of what
         return NormalizedUnit(unit="%", generic="%", currency=None, multiplier=Decimal(1).quantize(_STORED))
     sides = _PER.split(text, maxsplit=1)

@@ -1,4 +1,5 @@
 import csv
+import re
 from decimal import Decimal
 
 import pytest
@@ -78,3 +79,175 @@ def test_every_catalogue_unit_is_a_normal_form_the_loaders_produce():
     for unit in units:
         printed = unit.replace("¤", "CNY")
         assert normalize_unit(printed).generic == unit, unit
+
+
+# Units as reports print them: printed unit -> normalised unit and its exact multiplier (12 decimals).
+REPORTED_UNITS = [
+    # masses
+    ("kg", "t", "0.001"),
+    ("g", "t", "0.000001"),
+    ("t", "t", "1"),
+    ("kt", "t", "1000"),
+    ("Mt", "t", "1000000"),
+    ("MT", "t", "1"),  # reports in capitals write metric tons MT; megatonnes are Mt
+    ("MTCO2e", "tCO2e", "1"),
+    ("'000 tonnes", "t", "1000"),
+    ("'000 t", "t", "1000"),
+    ("thousand tonnes", "t", "1000"),
+    ("million tonnes", "t", "1000000"),
+    ("千公噸", "t", "1000"),
+    ("萬噸", "t", "10000"),
+    ("公斤", "t", "0.001"),
+    ("千克", "t", "0.001"),
+    # emissions
+    ("tCO2e", "tCO2e", "1"),
+    ("ktCO2e", "tCO2e", "1000"),
+    ("MtCO2e", "tCO2e", "1000000"),
+    ("tCO 2 e", "tCO2e", "1"),  # PDFs split subscripts with spaces
+    ("t CO 2 e", "tCO2e", "1"),
+    ("Mt CO 2 e", "tCO2e", "1000000"),
+    ("tCO₂e", "tCO2e", "1"),
+    ("tonnes CO2-eq", "tCO2e", "1"),
+    ("kg CO2e", "tCO2e", "0.001"),
+    ("kgCO2e", "tCO2e", "0.001"),
+    ("噸二氧化碳當量", "tCO2e", "1"),
+    ("公噸二氧化碳當量", "tCO2e", "1"),
+    ("千公噸二氧化碳當量", "tCO2e", "1000"),
+    # volumes
+    ("litres", "m3", "0.001"),
+    ("liters", "m3", "0.001"),
+    ("L", "m3", "0.001"),
+    ("ML", "m3", "1000"),  # megalitres
+    ("Ml", "m3", "1000"),
+    ("kL", "m3", "1"),
+    ("'000 m³", "m3", "1000"),
+    ("thousand m3", "m3", "1000"),
+    ("million m³", "m3", "1000000"),
+    ("m 3", "m3", "1"),  # a superscript split off by a PDF
+    ("立方米", "m3", "1"),
+    ("萬立方米", "m3", "10000"),
+    ("千立方米", "m3", "1000"),
+    ("噸", "t", "1"),  # water in tonnes: m3 by seeds/unit_conventions.csv, not here
+    # energy
+    ("kWh", "MWh", "0.001"),
+    ("MWh", "MWh", "1"),
+    ("GWh", "MWh", "1000"),
+    ("TWh", "MWh", "1000000"),
+    ("kWh in '000s", "MWh", "1"),
+    ("'000 kWh", "MWh", "1"),
+    ("thousand kWh", "MWh", "1"),
+    ("GJ", "MWh", "0.277777777778"),
+    ("TJ", "MWh", "277.777777777778"),
+    ("PJ", "MWh", "277777.777777777778"),
+    ("MJ", "MWh", "0.000277777778"),
+    ("千瓦時", "MWh", "0.001"),
+    ("兆瓦時", "MWh", "1"),
+    ("百萬千瓦時", "MWh", "1000"),
+    ("吉焦", "MWh", "0.277777777778"),
+    # distance
+    ("km", "km", "1"),
+    ("kilometres", "km", "1"),
+    ("公里", "km", "1"),
+    # activity data stays what it is, never an emission
+    ("litres of diesel", "m3", "0.001"),
+    ("tonnes of coal", "t", "1"),
+    ("km travelled", "km", "1"),
+    ("kWh of electricity", "MWh", "0.001"),
+    ("m3 of natural gas", "m3", "1"),
+    ("GJ of natural gas", "MWh", "0.277777777778"),
+    ("度電", "MWh", "0.001"),
+    # intensities
+    ("gCO2e/MJ", "tCO2e/MWh", "0.0036"),
+    ("tCO2e per employee", "tCO2e/person", "1"),
+    ("tCO2e/employee", "tCO2e/person", "1"),
+    ("tCO2e/FTE", "tCO2e/person", "1"),
+    ("kg CO2e per m²", "tCO2e/m2", "0.001"),
+    ("kg CO 2 e per m 2", "tCO2e/m2", "0.001"),
+    ("MWh per m2", "MWh/m2", "1"),
+    ("tonnes per HK$ million", "t/HKD m", "1"),
+    ("tCO2e/HK$m", "tCO2e/HKD m", "1"),
+    ("噸/百萬港元", "t/HKD m", "1"),
+    ("tCO2e per unit produced", "tCO2e/count", "1"),
+    ("tonnes per unit of production", "t/count", "1"),
+    ("MWh per unit produced", "MWh/count", "1"),
+    ("m3 per unit of production", "m3/count", "1"),
+    ("tCO2e/RMB'000", "tCO2e/CNY m", "1000"),
+    ("%", "%", "1"),
+    # separators
+    ("tCO2e／HK$m", "tCO2e/HKD m", "1"),  # full-width solidus
+    ("tCO2e╱HK$m", "tCO2e/HKD m", "1"),  # box-drawing diagonal
+    ("tCO2e per HK$m", "tCO2e/HKD m", "1"),
+    ("噸每百萬港元", "t/HKD m", "1"),
+    ("噸/每百萬港元", "t/HKD m", "1"),
+    # currencies, with scale words and figures
+    ("HK$", "HKD m", "0.000001"),
+    ("HKD", "HKD m", "0.000001"),
+    ("港元", "HKD m", "0.000001"),
+    ("港幣", "HKD m", "0.000001"),
+    ("US$", "USD m", "0.000001"),
+    ("RMB", "CNY m", "0.000001"),
+    ("人民幣", "CNY m", "0.000001"),
+    ("元", "CNY m", "0.000001"),
+    ("€", "EUR m", "0.000001"),
+    ("EUR", "EUR m", "0.000001"),
+    ("£", "GBP m", "0.000001"),
+    ("HK$ million", "HKD m", "1"),
+    ("HK$m", "HKD m", "1"),
+    ("US$m", "USD m", "1"),
+    ("€m", "EUR m", "1"),
+    ("£m", "GBP m", "1"),
+    ("HK$'000", "HKD m", "0.001"),
+    ("HK$’000", "HKD m", "0.001"),  # typographic apostrophe
+    ("RMB'000", "CNY m", "0.001"),
+    ("百萬元", "CNY m", "1"),
+    ("百萬港元", "HKD m", "1"),
+    ("million RMB", "CNY m", "1"),
+]
+
+
+@pytest.mark.parametrize(("printed", "unit", "multiplier"), REPORTED_UNITS)
+def test_units_as_reports_print_them(printed, unit, multiplier):
+    normal = normalize_unit(printed)
+    assert (normal.unit, normal.multiplier) == (unit, Decimal(multiplier))
+
+
+@pytest.mark.parametrize(
+    ("printed", "generic", "currency"),
+    [
+        ("tCO2e/HK$m", "tCO2e/¤ m", "HKD"),
+        ("噸/百萬港元", "t/¤ m", "HKD"),
+        ("tonnes per HK$ million", "t/¤ m", "HKD"),
+        ("RMB'000", "¤ m", "CNY"),
+    ],
+)
+def test_currencies_of_intensities_are_kept_apart(printed, generic, currency):
+    normal = normalize_unit(printed)
+    assert (normal.generic, normal.currency) == (generic, currency)
+
+
+@pytest.mark.parametrize(
+    ("printed", "reason"),
+    [
+        ("m³/tonne of product", "per tonne of product"),  # no canonical unit: production intensities are /count
+        ("噸/噸產品", "per tonne of product"),
+        ("mt CO2e", "ambiguous"),  # megatonnes or metric tons
+        ("ml", "millilitres"),  # or a lower-cased ML
+        ("mL", "millilitres"),
+        ("tce", "coal and oil equivalents"),
+        ("Mtoe", "coal and oil equivalents"),
+        ("tonnes of coal equivalent", "coal and oil equivalents"),
+        ("噸標準煤", "coal and oil equivalents"),
+        ("litres of diesel CO2e", "only a mass"),
+        ("tonne-km", ""),
+        ("passenger km", ""),
+        ("per unit of product", ""),
+        ("kWh per bananas", ""),
+        ("HK$ m2 bananas", ""),
+        ("m", ""),
+        ("MWh/", ""),
+    ],
+)
+def test_units_it_cannot_read_are_errors_that_name_them(printed, reason):
+    with pytest.raises(UnitError, match=re.escape(f"unknown unit {printed!r}")) as error:
+        normalize_unit(printed)
+    assert reason in str(error.value)
