@@ -112,9 +112,9 @@ def _read_xlsx(document: Input) -> Extraction:
 
 
 def _read_pdf(document: Input) -> Extraction:
-    from loaders import pdf_report  # pdfplumber is slow to import; only PDFs need it
+    from loaders import pdf  # pdfplumber is slow to import; only PDFs need it
 
-    layout = pdf_report.parse_pdf(document.path, document.metadata.pages, shown=document.shown)
+    layout = pdf.parse_pdf(document.path, document.metadata.pages, shown=document.shown)
     return _extraction(
         document, "pdf", layout.page_count, layout.tables, layout.rows, layout.footnotes, layout.problems
     )

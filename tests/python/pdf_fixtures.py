@@ -7,7 +7,7 @@ marker, the `th` of 30th, the 3 of m³), drawn smaller and raised; `{_2}` a subs
 smaller and lowered; a newline wraps the cell onto another line.
 
 Horizontal rules are drawn column by column with a gap between neighbouring columns, as
-`loaders.pdf_report` expects: every column is ruled at every row boundary, except the group column,
+`loaders.pdf` expects: every column is ruled at every row boundary, except the group column,
 which is ruled only at its groups' edges so that its label covers their rows.
 """
 
@@ -30,6 +30,7 @@ SIZE = 7.5  # table text, as Siemens prints it
 HEADER_SIZE = 6.0  # column headers are smaller than the rows
 NOTE_SIZE = 6.0
 TITLE_SIZE = 12.0
+PROSE_SIZE = 9.0  # narrative text
 SCRIPT = 0.6  # sub- and superscript size, in multiples of their line's size
 RAISE = 0.35  # superscript baseline shift, likewise
 LOWER = 0.2  # subscript baseline shift
@@ -89,6 +90,8 @@ class Table:
     columns: Sequence[Column]
     rows: Sequence[Section | Row | Group]
     footnotes: Sequence[str] = ()  # "4 Change in last year data ...", drawn below the table
+    ruled: bool = True  # False: only the rule under the header, rows unruled (a table the reader cannot follow)
+    top_rule: bool = False  # a rule above the header too, as Shell draws one
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class Page:
     tables: Sequence[Table] = ()
     title: str = ""  # page furniture above the tables
     footer: str = ""  # page furniture at the foot ("12 ACME Sustainability Report 2023")
+    text: Sequence[str] = ()  # paragraphs of prose, wrapped to the text width, drawn above the tables
+    spacing: float = TABLE_SPACING  # between the tables (the end of one's footnotes and the next's header)
 
 
 def _runs(line: str) -> list[tuple[str, float, float]]:
@@ -167,6 +172,8 @@ def _draw_table(pen: _Pen, table: Table, top: float) -> float:
             pen.cell(xs[i], xs[i + 1], y, cell, bold=table.columns[i].bold)
         return y + height
 
+    if table.top_rule:
+        rule(top)
     header_lines = max(len(_lines(column.header)) for column in table.columns)
     y = top + _height(header_lines, HEADER_SIZE)
     for i, column in enumerate(table.columns):  # headers sit on the first rule, their last lines level
@@ -183,12 +190,13 @@ def _draw_table(pen: _Pen, table: Table, top: float) -> float:
         else:
             start = y
             for k, member in enumerate(item.rows):
-                if k:
+                if k and table.ruled:
                     rule(y, range(1, len(table.columns)))  # the group column stays open
                 y = row(y, member.cells, 1)
             label = _lines(item.label)
             pen.cell(xs[0], xs[1], (start + y - _height(len(label))) / 2, item.label)
-        rule(y)
+        if table.ruled:
+            rule(y)
     y += 2 * NOTE_SIZE
     for note in table.footnotes:
         for line in _lines(note):
@@ -197,16 +205,36 @@ def _draw_table(pen: _Pen, table: Table, top: float) -> float:
     return y
 
 
+def _draw_paragraph(pen: _Pen, text: str, top: float) -> float:
+    """Prose wrapped at the text width, from `top` down; returns where it ends."""
+    width = A4[0] - 2 * MARGIN
+    y = top
+    line = ""
+    for word in text.split():
+        longer = f"{line} {word}".strip()
+        if line and pdfmetrics.stringWidth(longer, LATIN, PROSE_SIZE) > width:
+            y += PROSE_SIZE * LEADING
+            pen.line(MARGIN, y, line, PROSE_SIZE)
+            longer = word
+        line = longer
+    if line:
+        y += PROSE_SIZE * LEADING
+        pen.line(MARGIN, y, line, PROSE_SIZE)
+    return y + PROSE_SIZE
+
+
 def write_pdf(path: Path, pages: Sequence[Page]) -> Path:
-    """Write `pages` as an A4 PDF at `path`, the tables of each page one below the other."""
+    """Write `pages` as an A4 PDF at `path`: each page's prose, then its tables one below the other."""
     canvas = Canvas(str(path), pagesize=A4)
     for page in pages:
         pen = _Pen(canvas, A4[1])
         if page.title:
             pen.line(MARGIN, MARGIN + TITLE_SIZE, page.title, TITLE_SIZE)
         y = MARGIN + 3 * TITLE_SIZE
+        for paragraph in page.text:
+            y = _draw_paragraph(pen, paragraph, y)
         for table in page.tables:
-            y = _draw_table(pen, table, y) + TABLE_SPACING
+            y = _draw_table(pen, table, y) + page.spacing
         if page.footer:
             pen.line(MARGIN, pen.height - MARGIN / 2, page.footer, NOTE_SIZE)
         canvas.showPage()

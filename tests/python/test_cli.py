@@ -292,7 +292,7 @@ def test_map_lists_what_maps_to_nothing_with_proposals_and_accepts_them_into_the
     accepted = run("map", tmp_path, "--accept", "1")
     assert accepted.returncode == 0, accepted.stderr
     assert f"accepted 1: 'Scope 1 emissions from leased aircraft' -> ghg_scope_1 in {sidecar}" in accepted.stdout
-    assert "metric: ghg_scope_1, basis: \"accepted with make map:" in sidecar.read_text(encoding="utf-8")
+    assert 'metric: ghg_scope_1, basis: "accepted with make map:' in sidecar.read_text(encoding="utf-8")
     assert "0 labels map to no metric" in run("map", tmp_path).stdout
     refused = run("map", tmp_path, "--accept", "9")
     assert refused.returncode == 1 and "--accept 9: no such label" in refused.stderr

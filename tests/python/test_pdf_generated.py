@@ -1,4 +1,4 @@
-"""`loaders.pdf_report` on KPI tables drawn like Siemens' and Shell's, generated per test run.
+"""`loaders.pdf` on KPI tables drawn like Siemens' and Shell's, generated per test run.
 
 The documents are described below in `pdf_fixtures` terms; each test states what the reader must
 make of one of them. They cover what the real reports do that a reader must survive: group labels,
@@ -8,6 +8,7 @@ and CJK labels.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,10 +16,10 @@ import pytest
 
 from loaders.errors import DocumentError
 from loaders.models import RejectedLine, TableRow
-from loaders.pdf_report import PdfLayout, parse_pdf
+from loaders.pdf import PdfLayout, parse_pdf
 from loaders.pipeline import read_document
 
-from .pdf_fixtures import Column, Group, Page, Row, Section, Table, write_pdf
+from .pdf_fixtures import TABLE_SPACING, Column, Group, Page, Row, Section, Table, write_pdf
 
 CO2E = "1,000 metric tons\nof CO{_2}e emissions"
 GRI_1 = "GRI 305-1, WEF"
@@ -303,7 +304,11 @@ def test_a_page_without_a_table_is_reported_with_its_page(siemens_pdf):
             page_number=3,
         )
     ]
-    assert [p.page_number for p in parse_pdf(siemens_pdf).problems] == [3]
+    # Asked for by number, every page must hold a table; without page numbers, a page without any table
+    # (here a title only) is examined and left out: no problem.
+    assert [p.page_number for p in parse_pdf(siemens_pdf, (1, 2, 3)).problems] == [3]
+    everything = parse_pdf(siemens_pdf)
+    assert (everything.examined_pages, everything.table_pages, everything.problems) == ((1, 2, 3), (1, 2), [])
 
 
 def test_a_page_outside_the_document_is_a_document_error(siemens_pdf):
@@ -385,6 +390,177 @@ def test_traditional_chinese_labels(tmp_path):
     assert layout.rows[1].label_markers == ("1",)
     assert [(t.heading, t.section_heading) for t in layout.tables] == [("環境關鍵績效指標", None)]
     assert [(n.number, n.text, n.line_number) for n in layout.footnotes] == [(1, "僅包括北京總部。", 2)]
+
+
+# --- tables one below the other ----------------------------------------------------------------
+
+WASTE_2021 = Table(  # Siemens' columns, two years earlier: the rows must take this table's years, not GHG's
+    (*SIEMENS_COLUMNS[:4], Column("FY 2021", 40), Column("FY 2020", 40), *SIEMENS_COLUMNS[6:]),
+    [
+        Section("Waste"),
+        Group(
+            "Waste",
+            Row("Total", FY, "1,000 tons", "261.2{^6}", "256.2", "2.0%", "GRI 306-3"),
+            Row("Hazardous waste", FY, "1,000 tons", "12.7", "13.7{^4}", "−7.8%", "GRI 306-3"),
+        ),
+    ],
+    footnotes=["6 Including construction waste."],
+)
+
+
+def years(r: TableRow) -> list[tuple[str, int | None]]:
+    return [(cell.column_label, cell.fiscal_year) for cell in r.cells]
+
+
+@pytest.mark.parametrize("spacing", [TABLE_SPACING, 0.0], ids=["apart", "tight"])  # tight: only the header tells
+def test_stacked_tables_of_the_same_columns_each_get_their_header_rows_and_notes(tmp_path, spacing):
+    layout = parse_pdf(write_pdf(tmp_path / "stacked.pdf", [Page([GHG, WASTE_2021], spacing=spacing)]))
+    assert layout.problems == []
+    assert [(t.heading, t.first_line, t.last_line) for t in layout.tables] == [
+        ("Greenhouse gas emissions", 1, 7),
+        ("Waste", 8, 9),
+    ]
+    assert [r.line_number for r in layout.rows] == list(range(1, 10))
+    assert {tuple(years(r)) for r in layout.rows[:7]} == {(("FY 2023", 2023), ("FY 2022", 2022))}
+    waste = row(layout, "Waste", "Total")
+    assert (texts(waste), years(waste), waste.location, waste.table_index) == (
+        ["261.2", "256.2"],
+        [("FY 2021", 2021), ("FY 2020", 2020)],
+        "page 1 row 8",
+        2,
+    )
+    # The lower table's header and the upper one's notes are not rows of the upper table.
+    assert not any("Sustainability Key" in r.row_text or "Change in last" in r.row_text for r in layout.rows)
+    # Notes printed under a table are that table's; each points at the first row of its table with its marker.
+    assert [(n.table_index, n.number, n.line_number) for n in layout.footnotes] == [
+        (1, 4, row(layout, "Scope 1", "CO2 emissions").line_number),
+        (1, 5, row(layout, "Scope 1", "SF6 emissions").line_number),
+        (2, 6, waste.line_number),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spacing", "top_rule"),
+    [(TABLE_SPACING, False), (0.0, True)],
+    ids=["apart", "tight-under-a-rule"],  # Shell rules the top of its header too; the Siemens notes lie above it
+)
+def test_stacked_tables_of_different_columns_each_get_their_columns(tmp_path, spacing, top_rule):
+    shell_like = replace(SHELL_LIKE, top_rule=top_rule)
+    layout = parse_pdf(write_pdf(tmp_path / "stacked.pdf", [Page([WASTE_2021, shell_like], spacing=spacing)]))
+    assert layout.problems == []
+    assert [(t.table_index, t.heading) for t in layout.tables] == [
+        (1, "Waste"),
+        (2, "Total GHG emissions"),
+        (3, "Flaring"),
+    ]
+    assert [(r.label_parts, texts(r)) for r in layout.rows[:2]] == [
+        (("Waste", "Total"), ["261.2", "256.2"]),
+        (("Waste", "Hazardous waste"), ["12.7", "13.7"]),
+    ]
+    assert all(years(r) == [("FY 2021", 2021), ("FY 2020", 2020)] for r in layout.rows[:2])
+    total = row(layout, "Waste", "Total")
+    assert (total.unit_text, total.change_text, total.standards_text) == ("1,000 tons", "2.0%", "GRI 306-3")
+    direct = row(layout, "Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent) [A]")
+    assert texts(direct) == ["70", "71", "73", "70", "72", "76", "73", "72", "74", "76"]
+    assert all(tuple(c.fiscal_year for c in r.cells) == SHELL_YEARS for r in layout.rows[2:])
+    assert [r.line_number for r in layout.rows] == list(range(1, 8))
+    assert [(n.table_index, n.marker or str(n.number), n.line_number) for n in layout.footnotes] == [
+        (1, "6", total.line_number),  # under the waste table, not the page's last
+        (3, "A", direct.line_number),
+    ]
+
+
+def test_a_stacked_table_without_section_rows_is_another_table_under_the_last_heading(tmp_path):
+    hazardous = Table(  # no section row of its own, and the same note printed under it (Siemens, page 87)
+        WASTE_2021.columns,
+        [Row("Hazardous waste", "Total", FY, "1,000 tons", "12.7{^6}", "13.7", "−7.8%", "GRI 306-3")],
+        footnotes=WASTE_2021.footnotes,
+    )
+    layout = parse_pdf(write_pdf(tmp_path / "stacked.pdf", [Page([WASTE_2021, hazardous])]))
+    assert layout.problems == []
+    assert [(t.table_index, t.heading, t.first_line, t.last_line) for t in layout.tables] == [
+        (1, "Waste", 1, 2),
+        (2, "Waste", 3, 3),
+    ]
+    assert row(layout, "Hazardous waste", "Total").table_index == 2
+    assert [(n.table_index, n.number, n.line_number) for n in layout.footnotes] == [(1, 6, 1), (2, 6, 3)]
+
+
+# --- long reports without page numbers: the reader finds the pages with tables -----------------
+
+PROSE = (  # narrative as reports print it: years, figures and percentages in running text
+    "In fiscal 2023 we reduced our scope 1 and 2 emissions by 12% against 2022 and by 46% against our 2019 base"
+    " year, to 550 thousand metric tons of CO2e. Our target for 2030 is a reduction of 90%, and net zero by 2050.",
+    "Water withdrawal rose by 10.3% to 14.26 million cubic meters, mainly because two plants in India and one in"
+    " Mexico started production in 2022 and 2023; 9% of it came from water-stressed areas (2022: 10%).",
+    "We trained 1,350 managers in 2023 (2022: 1,210) and audited 481 suppliers, 13 of them remotely. The figures"
+    " are reported on pages 6 and 11 and were assured by an independent auditor in November 2023.",
+)
+TIMELINE = Table(  # a picture of milestones: years over words, no figures, a single rule
+    [Column("2019", 90), Column("2021", 90), Column("2023", 90)],
+    [Row("Net zero target\nannounced", "Targets validated\nby SBTi", "First green\nbond issued")],
+    ruled=False,
+)
+
+
+def long_report(table_page_9: Page | None = None) -> list[Page]:
+    """A 12-page report: a cover, narrative, a timeline, and tables on pages 6 and 11 only (and 9 if given)."""
+    prose = [
+        Page(text=PROSE[k % 3 :] + PROSE[: k % 3], title="Our approach", footer=f"{k} ACME SUSTAINABILITY REPORT 2023")
+        for k in range(1, 13)
+    ]
+    pages = [Page(title="ACME Sustainability Report 2023"), *prose[1:]]
+    pages[3] = Page([TIMELINE], text=PROSE[:1], title="Our journey")
+    pages[5] = Page([GHG], title="Our sustainability indicators", footer="6 ACME SUSTAINABILITY REPORT 2023")
+    pages[10] = Page([WASTE_2021], title="Our sustainability indicators", footer="11 ACME SUSTAINABILITY REPORT 2023")
+    if table_page_9 is not None:
+        pages[8] = table_page_9
+    return pages
+
+
+def test_a_long_report_without_page_numbers_is_read_on_its_table_pages_only(tmp_path):
+    path = write_pdf(tmp_path / "long.pdf", long_report())
+    layout = parse_pdf(path)
+    assert (layout.page_count, layout.examined_pages, layout.table_pages) == (12, tuple(range(1, 13)), (6, 11))
+    assert layout.problems == []  # narrative, the cover and the timeline are no problems
+    assert {page: sum(r.page_number == page for r in layout.rows) for page in (6, 11)} == {6: 7, 11: 2}
+    assert len(layout.rows) == 9
+    assert [(t.page_number, t.heading) for t in layout.tables] == [(6, "Greenhouse gas emissions"), (11, "Waste")]
+    assert [(n.page_number, n.number) for n in layout.footnotes] == [(6, 4), (6, 5), (11, 6)]
+    # The same as naming the table pages.
+    named = parse_pdf(path, (6, 11))
+    assert (named.rows, named.tables, named.footnotes, named.problems) == (
+        layout.rows,
+        layout.tables,
+        layout.footnotes,
+        [],
+    )
+    assert (named.examined_pages, named.table_pages) == ((6, 11), (6, 11))
+    # A page asked for by number must hold a table, narrative or not.
+    assert [(p.page_number, p.reason) for p in parse_pdf(path, (5, 6)).problems] == [
+        (5, "no table with year columns found on page 5")
+    ]
+
+
+def test_a_table_with_a_year_header_but_no_rules_to_follow_is_still_a_problem(tmp_path):
+    unruled = replace(WASTE_2021, ruled=False)  # only the rule under the header: rows cannot be told apart
+    path = write_pdf(tmp_path / "long.pdf", long_report(Page([unruled], title="Our sustainability indicators")))
+    layout = parse_pdf(path)
+    assert layout.table_pages == (6, 9, 11)
+    expected = RejectedLine(
+        table_index=None,
+        line_number=0,
+        location="page 9",
+        column_number=0,
+        line_text="",
+        reason_code="unreadable_table",
+        reason="a table with year columns on page 9 cannot be read: it is not ruled per column under a header of year"
+        " labels",
+        page_number=9,
+    )
+    assert layout.problems == [expected]
+    assert {r.page_number for r in layout.rows} == {6, 11} and len(layout.rows) == 9
+    assert parse_pdf(path, (9,)).problems == [expected]  # named or found, the same problem
 
 
 SIDECAR = """\

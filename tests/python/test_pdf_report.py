@@ -1,6 +1,6 @@
-"""KPI tables read from real PDFs: Siemens' FY2023 report (pages 109-113) and a Shell 2019 excerpt (page 4),
-reference reports the project does not carry (make test-reference; test_pdf_generated.py covers the same
-reading on PDFs the tests draw)."""
+"""KPI tables read from real PDFs: Siemens' FY2023 report (pages 109-113), a Shell 2019 excerpt (page 4) and
+SUEZ's 2023 progress report (infographics, read without page numbers), reference reports the project does not
+carry (make test-reference; test_pdf_generated.py covers the same reading on PDFs the tests draw)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from loaders.errors import DocumentError
 from loaders.models import RejectedLine, TableRow
-from loaders.pdf_report import PdfLayout, parse_pdf
+from loaders.pdf import PdfLayout, parse_pdf
 
 from .helpers import reference_reports
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.reference
 
 SIEMENS = "siemens_sustainability_report_fy2023.pdf"
 SHELL = "shell_2019_sustainability_report_4page_excerpt.pdf"
+SUEZ = "suez_sd_progress_report_2023.pdf"
 SIEMENS_PAGES = (109, 110, 111, 112, 113)
 SHELL_YEARS = tuple(range(2019, 2009, -1))
 
@@ -302,8 +303,30 @@ def test_a_page_without_a_table_is_reported_with_its_page():
 def test_every_page_is_read_when_none_are_named():
     layout = parse_pdf(report_pdf(SHELL))
     assert layout.page_count == 4
-    assert [p.page_number for p in layout.problems] == [1, 2, 3]
+    # Pages 1-3 are the cover and the introduction: examined, and left out without a problem.
+    assert (layout.examined_pages, layout.table_pages, layout.problems) == ((1, 2, 3, 4), (4,), [])
     assert {r.page_number for r in layout.rows} == {4}
+    # Asked for by number, each of them must hold a table: those that do not are problems.
+    named = parse_pdf(report_pdf(SHELL), (1, 2, 3, 4))
+    assert [p.page_number for p in named.problems] == [1, 2, 3]
+    assert (named.examined_pages, named.table_pages, named.rows) == ((1, 2, 3, 4), (4,), layout.rows)
+
+
+def test_suez_infographic_pages_are_no_problems_and_its_commitment_tables_are():
+    layout = parse_pdf(report_pdf(SUEZ))
+    assert (layout.page_count, layout.examined_pages) == (11, tuple(range(1, 12)))
+    # Pages 6, 8 and 10 print the commitments with their 2021 baseline and 2023 result ("2021 PRO FORMA",
+    # "RESULTS 2023"), ruled in a way the reader cannot follow: reported. The others are pictures and prose.
+    assert layout.table_pages == (6, 8, 10)
+    assert [(p.page_number, p.location, p.reason_code) for p in layout.problems] == [
+        (6, "page 6", "unreadable_table"),
+        (8, "page 8", "unreadable_table"),
+        (10, "page 10", "unreadable_table"),
+    ]
+    assert layout.problems[0].reason == (
+        "a table with year columns on page 6 cannot be read: it is not ruled per column under a header of year labels"
+    )
+    assert (layout.rows, layout.tables, layout.footnotes) == ([], [], [])
 
 
 def test_a_file_that_is_not_a_pdf_is_a_document_error(tmp_path):
