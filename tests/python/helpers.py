@@ -13,6 +13,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 METADATA = ROOT / "metadata"
 
 
+def reference_markdown() -> Path:
+    """The Docling Markdown excerpts of the reference material: beside the reference reports' folder."""
+    folder = reference_reports().parent / "reports-md" / "scope12-excerpts"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"reference Markdown excerpts not found in {folder}")
+    return folder
+
+
 def reference_reports() -> Path:
     """The reference reports (Siemens, Shell, Samsung, SUEZ), which the project does not carry:
     REFERENCE_REPORTS (make test-reference sets it), else ../shared/reports-pdf beside the repository."""

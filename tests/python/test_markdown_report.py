@@ -28,9 +28,7 @@ from loaders.models import DocumentMetadata, Source
 from loaders.pipeline import discover, read_document
 from loaders.rows import validate_rows
 
-from .helpers import ROOT
-
-EXCERPTS = ROOT.parent / "shared" / "reports-md" / "scope12-excerpts"
+from .helpers import reference_markdown
 
 
 def metadata(decimal_separator: str = ".", fiscal_year: int = 2024) -> DocumentMetadata:
@@ -793,9 +791,8 @@ _DECIMAL_POINT = {"bergmanbeving", "catena", "scandic", "xvivo"}
 
 @pytest.mark.reference
 def test_every_shared_excerpt_reads_without_a_traceback_and_accounts_for_every_row(tmp_path):
-    if not EXCERPTS.is_dir():
-        pytest.skip(f"the shared Markdown excerpts are not in {EXCERPTS}")
-    excerpts = sorted(EXCERPTS.glob("*.md"))
+    folder = reference_markdown()
+    excerpts = sorted(folder.glob("*.md"))
     assert len(excerpts) == 17
     sidecars = tmp_path / "metadata"
     for path in excerpts:
@@ -819,7 +816,7 @@ def test_every_shared_excerpt_reads_without_a_traceback_and_accounts_for_every_r
         read[path.stem] = extraction
     assert len(read) == 16
     # A few scope 1 and 2 figures a person read from the excerpts (expected.json), as the reader reads them.
-    expected = json.loads((EXCERPTS / "expected.json").read_text(encoding="utf-8"))
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     checks = {
         "alfalaval": ("scope1", "total"),
         "duni": ("scope1", "total"),
