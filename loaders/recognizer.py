@@ -84,6 +84,7 @@ class Vocabulary:
     intensities: dict[str, tuple[str, str]] = field(default_factory=dict)  # intensity -> (numerator, denominator)
     denominator_units: dict[str, str] = field(default_factory=dict)  # a metric intensities divide by -> its unit
     segments: dict[str, str] = field(default_factory=dict)  # metric -> the part of the boundary it covers
+    quantities: dict[str, str] = field(default_factory=dict)  # metric -> its quantity (ghg_emissions, ...)
 
     @classmethod
     def from_seeds(cls, folder: Path) -> Vocabulary:
@@ -248,6 +249,8 @@ class Vocabulary:
             found, foreign = [], []
             for codes in spans.values():
                 own = [code for code in codes if code[0] in axes]
+                if len(own) > 1:  # "upstream" under scope 3 is its category, not a business the company names
+                    own = [code for code in own if code[0] not in self.open_axes] or own
                 found += own[:1] if len(own) == 1 else []
                 foreign += [] if len(own) == 1 else [f"{axis} {member}" for axis, _, member in codes]
             if not leftover and not foreign:
@@ -262,6 +265,10 @@ class Vocabulary:
                 return Recognition(metric, note=f"{', '.join(foreign)} in {part!r}: not a breakdown of {metric}")
             else:
                 return Recognition(metric, note=f"{' '.join(leftover)!r} in {part!r} is not in the vocabulary")
+        gas = members.get("gas")
+        if gas not in (None, "co2") and unit == "t" and self.quantities.get(metric) == "ghg_emissions":
+            # 91 thousand tonnes of methane are not 91 thousand tonnes of CO2 equivalent.
+            return Recognition(metric, note=f"a mass of {gas} in t is not its CO2 equivalent (tCO2e)")
         return Recognition(
             metric,
             tuple(sorted(members.items())),
@@ -317,6 +324,7 @@ def _vocabulary(folder: Path) -> Vocabulary:
             if row["metric_code"] in {r["denominator_metric_code"] for r in catalogue}
         },
         segments={row["metric_code"]: row["scope_segment"] for row in catalogue if row["scope_segment"]},
+        quantities={row["metric_code"]: row["quantity"] for row in catalogue},
         open_axes=frozenset(code for code, row in axes.items() if row["is_open"].strip().lower() == "true"),
         parts_of={total: frozenset(members) for total, members in parts.items()},
         parents={

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from loaders.labels import cut_markers, label_key, split_unit
+from loaders.labels import SplitLabel, cut_markers, label_key, split_unit
 from loaders.models import DocumentMetadata, Footnote, RejectedLine, ReportedValue, ReportTable, TableRow
 from loaders.numbers import NumberFormatError, ParsedCell, parse_cell
 from loaders.recognizer import Recognition, Vocabulary
@@ -57,27 +57,72 @@ class ResolvedLabel:
     unit: NormalizedUnit | None
 
 
+_TRAILING_COMMA_UNIT = re.compile(r"^(?P<text>.+?),\s*(?P<unit>[^,]+)$")  # "Scope 1 emissions, tCO2e"
+# What a bracket names beside a label that is not its unit: a substance's formula (CO2, CH4, NOx, HFCs).
+_FORMULA = re.compile(r"^(?=\D*\d)(?:[A-Z][a-z]?\d*){1,4}(?:\.\d)?$|^(?:HFCs?|PFCs?|NOx|SOx|VOCs?|CFCs?)$")
+_GLUED_NOTE = re.compile(r"^(?P<unit>.*?[^\d\s])\s?(?P<note>\d{1,2})$")  # "MtCO2e7", "ton CO 2 e 1"
+
+
+def _unit_of(text: str) -> tuple[str, str, NormalizedUnit, tuple[str, ...]] | None:
+    """A unit printed at the end of a label part, in brackets or after a comma: the part without it, the unit
+    as printed, its normal form and a footnote digit glued to it; None when the end is not a unit."""
+    candidates = [split_unit(text)]
+    if (comma := _TRAILING_COMMA_UNIT.match(text)) is not None:
+        candidates.append(SplitLabel(comma["text"].strip(), comma["unit"].strip()))
+    for split in candidates:
+        if split.unit is None:
+            continue
+        for unit, markers in ((split.unit, ()), *_note_cut(split.unit)):
+            try:
+                return split.text, unit, normalize_unit(unit), markers
+            except UnitError:
+                continue
+    return None
+
+
+def _note_cut(unit: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The unit without a footnote digit glued after it, when it ends with one."""
+    match = _GLUED_NOTE.match(unit)
+    return ((match["unit"], (match["note"],)),) if match else ()
+
+
 @lru_cache(maxsize=1 << 16)
 def resolve_label(label_parts: tuple[str, ...], unit_text: str | None, fallback_unit: str | None) -> ResolvedLabel:
-    """A row's label, key, markers and unit: from its label's trailing `(unit)` when the table has no
-    unit column (`unit_text` None), else from the unit column; failing both, the table's or the
-    document's unit (`fallback_unit`). Raises RowError."""
-    label_as_printed = " / ".join(part.strip() for part in label_parts if part.strip())
-    label, markers = cut_markers(label_as_printed)
+    """A row's label, key, markers and unit. Without a unit column (`unit_text` None) the unit is the one
+    printed at the end of the row's label (`(tCO2e)`, `, tCO2e`), else of the nearest group row above it
+    (`Scope 1 emissions, tCO2e` over `Vehicles`); with one, the unit column's. Failing those, the table's or
+    the document's unit (`fallback_unit`). Units are cut from every part the recognizer reads. Raises
+    RowError."""
+    parts = [part.strip() for part in label_parts if part.strip()]
+    label_as_printed = " / ".join(parts)
+    texts: list[str] = []
+    markers: tuple[str, ...] = ()
+    found: tuple[str, NormalizedUnit] | None = None  # the innermost part's unit
+    unknown: str | None = None  # the row's own bracket that reads like a unit but is none known here
+    for depth, part in enumerate(parts):
+        text, cut = cut_markers(part)
+        markers += cut
+        if unit_text is None and (read := _unit_of(text)) is not None:
+            text, printed_unit, normal, glued = read
+            markers += glued
+            found = (printed_unit, normal)
+        elif unit_text is None and depth == len(parts) - 1:
+            split = split_unit(text)
+            if split.unit is not None and " " not in split.unit and not _FORMULA.match(split.unit):
+                try:
+                    normalize_unit(split.unit)
+                except UnitError as error:
+                    unknown = f"{error}: add it to loaders/units.py if it is real"
+        if text:
+            texts.append(text)
+    label = " / ".join(texts)
     if not label:
         raise RowError("empty_label", "the label cell is empty")
-    printed = unit_text.strip() if unit_text and unit_text.strip() else None
-    if unit_text is None:
-        split = split_unit(label)
-        if split.unit is not None:
-            try:
-                unit = normalize_unit(split.unit)
-            except UnitError as error:
-                if " " not in split.unit:  # reads like a unit, but not one the warehouse knows
-                    raise RowError("unknown_unit", f"{error}: add it to loaders/units.py if it is real") from None
-            else:
-                return ResolvedLabel(label_as_printed, split.text, label_key(split.text), markers, split.unit, unit)
-    printed = printed or fallback_unit
+    if found is not None:
+        return ResolvedLabel(label_as_printed, label, label_key(label), markers, found[0], found[1])
+    if unknown is not None:
+        raise RowError("unknown_unit", unknown)
+    printed = (unit_text.strip() if unit_text and unit_text.strip() else None) or fallback_unit
     try:
         unit = normalize_unit(printed) if printed else None
     except UnitError as error:

@@ -304,15 +304,38 @@ def _header(cells: list[str]) -> _Header | None:
     return _Header(years=years, unit_position=unit, width=len(cells))
 
 
+_INDENT = " \u3000\xa0"  # spaces, ideographic spaces and no-break spaces indent a row under the one above
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(_INDENT))
+
+
 def table_rows(layout: TextLayout) -> tuple[list[ReportTable], list[TableRow]]:
-    """Candidate lines as rows; header rows and table-unit lines shape the rows instead of being rows."""
+    """Candidate lines as rows; header rows and table-unit lines shape the rows instead of being rows.
+    A row indented under a row above carries that row's label as its group (`  Upstream` under
+    `Scope 1 (tCO2e)`); a label alone on its line with indented rows under it is their group, not a row."""
     tables = {table.table_index: table for table in layout.tables}
     headers: dict[int, _Header | None] = {}
     rows: list[TableRow] = []
-    for candidate in layout.candidates:
+    parents: list[tuple[int, tuple[str, ...]]] = []  # (indent, label parts) of the rows above, outermost first
+    candidates = layout.candidates
+    for position, candidate in enumerate(candidates):
         line, index = candidate.line, candidate.table_index
         raw_cells = line.text.split("\t")
         cells = [cell.strip() for cell in raw_cells]
+        if position == 0 or candidates[position - 1].table_index != index:
+            parents = []
+        indent = _indent(raw_cells[0])
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        parts = (*(parents[-1][1] if parents else ()), cells[0])
+        following = candidates[position + 1] if position + 1 < len(candidates) else None
+        has_children = (
+            following is not None
+            and following.table_index == index
+            and _indent(following.line.text.split("\t")[0]) > indent
+        )
         if index not in headers:
             headers[index] = _header(cells)
             if headers[index] is not None:
@@ -320,6 +343,10 @@ def table_rows(layout: TextLayout) -> tuple[list[ReportTable], list[TableRow]]:
         if len(cells) == 1 and (unit_line := _TABLE_UNIT.match(cells[0])):
             tables[index] = dataclasses.replace(tables[index], unit_text=unit_line["unit"].strip())
             continue
+        if cells[0] and has_children:
+            parents.append((indent, parts))
+            if not any(cells[1:]):
+                continue  # a group row: its label is part of the rows under it
         header = headers[index]
         width = header.width if header else 2
         while len(cells) > width and not cells[-1]:  # trailing tabs are an extraction artefact
@@ -328,7 +355,7 @@ def table_rows(layout: TextLayout) -> tuple[list[ReportTable], list[TableRow]]:
         common = {"table_index": index, "line_number": line.number, "location": location, "row_text": line.text}
         if len(cells) == 1:
             problem = ("no_tab_separator", "expected label<TAB>value, found no tab between label and value")
-            rows.append(TableRow(label_parts=(cells[0],), cells=(), problem=problem, **common))
+            rows.append(TableRow(label_parts=parts, cells=(), problem=problem, **common))
             continue
         if len(cells) != width:
             expected = "label<TAB>value" if header is None else f"{width} cells as in the header row"
@@ -344,5 +371,5 @@ def table_rows(layout: TextLayout) -> tuple[list[ReportTable], list[TableRow]]:
                 for n, (position, (printed, year)) in enumerate(sorted(header.years.items()), start=1)
             )
             unit = cells[header.unit_position] if header.unit_position is not None else None
-        rows.append(TableRow(label_parts=(cells[0],), cells=value_cells, unit_text=unit, **common))
+        rows.append(TableRow(label_parts=parts, cells=value_cells, unit_text=unit, **common))
     return list(tables.values()), rows

@@ -38,17 +38,12 @@ for _definition in (
     "workday = [workday]",  # lost days are counted in days, not a duration in hours
     "frequency_rate = [frequency_rate]",  # an injury or fatality rate per the hours its metric names
     "counted_item = [count]",  # pint's own `count` is dimensionless
-    "CNY = [currency_cny]",
-    "EUR = [currency_eur]",
-    "USD = [currency_usd]",
-    "HKD = [currency_hkd]",
-    "GBP = [currency_gbp]",
-    "JPY = [currency_jpy]",
-    "INR = [currency_inr]",
 ):
     _REGISTRY.define(_definition)
 
-CURRENCIES = ("CNY", "EUR", "USD", "HKD", "GBP", "JPY", "INR")
+CURRENCIES = ("CNY", "EUR", "USD", "HKD", "GBP", "JPY", "INR", "TWD", "KRW", "SGD", "CHF", "SEK", "NOK", "DKK")
+for _code in CURRENCIES:
+    _REGISTRY.define(f"{_code} = [currency_{_code.lower()}]")
 GENERIC_CURRENCY = "¤"
 
 # The unit every dimension is stored in, with its display name.
@@ -115,6 +110,15 @@ _UNIT_WORDS: dict[str, str] = {
     **dict.fromkeys(["inr", "rupee", "rupees", "rs", "rs.", "₹", "卢比", "印度卢比"], "INR"),
     **dict.fromkeys(["hkd", "hk$", "港元", "港币"], "HKD"),
     **dict.fromkeys(["gbp", "£"], "GBP"),
+    **dict.fromkeys(["jpy", "円", "日元"], "JPY"),
+    **dict.fromkeys(["twd", "ntd", "nt$", "新台币"], "TWD"),
+    **dict.fromkeys(["krw", "₩", "won", "韩元"], "KRW"),
+    **dict.fromkeys(["sgd", "s$", "新加坡元"], "SGD"),
+    **dict.fromkeys(["chf"], "CHF"),
+    # `kr` alone is Swedish, Norwegian or Danish crowns: only the codes say which.
+    **dict.fromkeys(["sek", "kronor", "swedish krona", "swedish kronor"], "SEK"),
+    **dict.fromkeys(["nok"], "NOK"),
+    **dict.fromkeys(["dkk"], "DKK"),
 }
 _UNIT_PATTERN = "|".join(re.escape(word) for word in sorted(_UNIT_WORDS, key=len, reverse=True))
 _UNIT_PREFIX = re.compile("^(?:" + "|".join(re.escape(w) for w in _UNIT_WORDS if not w.isascii()) + ")")
@@ -144,10 +148,11 @@ _SCALE_ANYWHERE = re.compile(r"\b(thousands?|millions?|billions?|mio\.?|mn|bn)(?
 _SCALE_FIGURE_ANYWHERE = re.compile(r"'000s?(?!\d)|(?<![\d,.])\b000s\b")  # "HK$'000", "kWh in '000s"
 # Units that are themselves CO2 equivalents, and mentions that make a mass a mass of CO2 equivalent.
 # `Mt` is read as `megatonne` before lower case, so a lower-case `mtco2e` is never megatonnes here.
-_CO2E_UNIT = re.compile(r"(?:^|\s)(?P<unit>kg|kt|t|g)\s?co2[\s-]?e(?:q)?\b")
+_CO2E_UNIT = re.compile(r"(?:^|\s)(?P<unit>kg|kt|t|g)\s?co2[\s-]?e(?:q|kv)?\b")
 _CO2E_UNITS = {"t": "tCO2e", "kt": "ktCO2e", "g": "gCO2e", "kg": "kgCO2e"}
 _CO2E = re.compile(
-    r"\bco2[\s-]*e(?:q|quivalents?)?\b|\bco2[\s-]+equivalents?\b|carbon dioxide equivalents?|二氧化碳当量"
+    r"\bco2[\s-]*e(?:q|quivalents?|kv|kvivalenter)?\b|\bco2[\s-]+equivalents?\b|carbon dioxide equivalents?|"
+    r"koldioxidekvivalenter|二氧化碳当量"
 )
 # Words that qualify what is measured, not the unit.
 _NOISE = re.compile(
@@ -216,6 +221,11 @@ _APOSTROPHES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "`
 # PDFs print subscripts and superscripts as words of their own: "tCO 2 e", "m 3".
 _SPLIT_CO2 = re.compile(r"co\s+2(?!\d)")
 _SPLIT_POWER = re.compile(r"(?<![a-z])(k?m)\s([23])(?![\d.,])")
+# 新台幣千元, 人民幣萬元: the currency, its scale, then 元 (the currency's unit, not yuan).
+_CJK_CURRENCY_SCALE = re.compile(r"(人民币|港币|新台币)(千|万|百万|千万|亿)?元")
+_GLUED_CO2 = re.compile(r"(?<=[a-z])(?=co2)")  # "tonco2": the unit, then what it is of
+# Millions and thousands written as a prefix of a currency code: MSEK, mEUR, kUSD, TSEK.
+_PREFIXED_CURRENCY = re.compile(r"(?<![a-z])([mkt])(" + "|".join(c.lower() for c in CURRENCIES) + r")(?![a-z])")
 
 
 def _canonical_text(printed: str) -> str:
@@ -224,8 +234,10 @@ def _canonical_text(printed: str) -> str:
         text = pattern.sub(word, text)
     text = _TO_SIMPLIFIED.convert(text).strip().lower()
     text = text.replace("³", "3").replace("²", "2")
-    text = _SPLIT_POWER.sub(r"\1\2", _SPLIT_CO2.sub("co2", text))
+    text = _GLUED_CO2.sub(" ", _SPLIT_POWER.sub(r"\1\2", _SPLIT_CO2.sub("co2", text)))
+    text = _PREFIXED_CURRENCY.sub(lambda m: ("million " if m[1] == "m" else "thousand ") + m[2], text)
     text = _CURRENCY_MILLIONS.sub(r"million \1", text)
+    text = _CJK_CURRENCY_SCALE.sub(r"\2\1", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

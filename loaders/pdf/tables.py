@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from loaders.models import ValueCell
@@ -135,6 +135,8 @@ class Row:
     change_text: str | None
     standards_text: str | None
     problem: str | None = None
+    indent: float | None = None  # where the row's own label starts, for rows indented under a parent row
+    size: float = 0.0  # the label's font size
 
 
 @dataclass(frozen=True)
@@ -198,10 +200,14 @@ def _is_section(grid: Grid, header: Header, band: tuple[float, float], glyphs: S
 
 def _read_row(grid: Grid, header: Header, band: tuple[float, float], glyphs: Sequence[Glyph]) -> Row:
     texts: list[Text] = []
+    indent, size = None, 0.0
     for i, (column, role) in enumerate(zip(grid.columns, header.roles, strict=True)):
         top, bottom = band if role == "value" else column.cell(*band)
         inside = [g for g in glyphs if top <= g.yc <= bottom and grid.column_of(g.xc) == i]
         texts.append(text_of(inside))
+        if role == "label" and (lines := lines_of(inside)):
+            first = next(g for g, _ in lines[0].ordered() if not g.text.isspace())
+            indent, size = first.x0, first.size
     label = tuple(text for text, role in zip(texts, header.roles, strict=True) if role == "label")
     # Markers printed on the unit, period, change or standards belong to the row, as the label's do.
     markers = tuple(m for text, role in zip(texts, header.roles, strict=True) if role != "value" for m in text.markers)
@@ -234,7 +240,39 @@ def _read_row(grid: Grid, header: Header, band: tuple[float, float], glyphs: Seq
         change_text=single("change"),
         standards_text=single("standards"),
         problem=problem,
+        indent=indent,
+        size=size,
     )
+
+
+INDENT = 0.3  # in multiples of the font size: a label starting this much further right is a child row
+INDENT_REACH = 6.0  # further than this is not an indent but another column's text
+
+
+def _under_parents(bands: list[Section | Row]) -> list[Section | Row]:
+    """Rows indented under a row above them (`Carbon dioxide` under `Direct GHG emissions (Scope 1)`)
+    carry that row's label as their group; a section row ends the nesting."""
+    nested: list[Section | Row] = []
+    parents: list[Row] = []  # the rows above, each less indented than the next
+    for band in bands:
+        if isinstance(band, Section) or band.indent is None:
+            parents = []
+            nested.append(band)
+            continue
+        tolerance = INDENT * band.size
+        while parents and parents[-1].indent is not None and parents[-1].indent > band.indent - tolerance:
+            parents.pop()
+        parent = parents[-1] if parents else None
+        if (
+            parent is not None
+            and parent.indent is not None
+            and band.indent - parent.indent <= INDENT_REACH * band.size
+            and len(band.label) == 1
+        ):
+            band = replace(band, label=(*parent.label, *band.label))
+        parents.append(band)
+        nested.append(band)
+    return nested
 
 
 def read_grid(grid: Grid, header: Header, glyphs: Sequence[Glyph]) -> PageTable:
@@ -254,7 +292,9 @@ def read_grid(grid: Grid, header: Header, glyphs: Sequence[Glyph]) -> PageTable:
             bands.append(Section(text.text, text.markers, (band[1] - band[0]) / len(lines)))
         else:
             bands.append(_read_row(grid, header, band, in_table))
-    return PageTable(header.top, ys[-1] if ys else header.line_yc, grid.x0, grid.x1, bands, header.markers)
+    return PageTable(
+        header.top, ys[-1] if ys else header.line_yc, grid.x0, grid.x1, _under_parents(bands), header.markers
+    )
 
 
 def notes_below(glyphs: Sequence[Glyph], table: PageTable, bottom: float) -> list[Note]:

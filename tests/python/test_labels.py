@@ -3,6 +3,7 @@ import csv
 import pytest
 
 from loaders.labels import cut_markers, label_key, split_unit
+from loaders.rows import resolve_label
 from loaders.pipeline import read_document
 
 from .helpers import REPORT, ROOT
@@ -68,3 +69,20 @@ def test_every_label_of_the_bundled_report_has_an_alias():
     document = read_document(REPORT)
     unmapped = [value.label_as_printed for value in document.extraction.values if value.label_key not in aliases]
     assert unmapped == []
+
+
+@pytest.mark.parametrize(
+    ("parts", "text", "unit"),
+    [
+        (("Scope 1 emissions, tCO2e", "Upstream"), "Scope 1 emissions / Upstream", "tCO2e"),
+        (("Scope 3 växthusgasutsläpp, MtCO2e7", "Kategori 1"), "Scope 3 växthusgasutsläpp / Kategori 1", "MtCO2e"),
+        (("Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent)", "Methane (CH4) (thousand tonnes)"),
+         "Direct GHG emissions (Scope 1) / Methane (CH4)", "thousand tonnes"),
+        (("Utsläpp av växthusgaser(tCO 2 -ekv)",), "Utsläpp av växthusgaser", "tCO 2 -ekv"),
+        (("Energy, total (MWh)",), "Energy, total", "MWh"),
+        (("Scope 1, 2 and 3",), "Scope 1, 2 and 3", None),
+    ],
+)
+def test_a_unit_is_read_from_the_row_or_the_group_row_above_it_and_cut_from_both(parts, text, unit):
+    resolved = resolve_label(parts, None, None)
+    assert (resolved.text, resolved.unit_printed) == (text, unit)

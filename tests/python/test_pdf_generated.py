@@ -113,10 +113,10 @@ SHELL_LIKE = Table(
             "Direct GHG emissions (Scope 1) (million tonnes CO{_2}\nequivalent) [A]",
             *("70", "71", "73", "70", "72", "76", "73", "72", "74", "76"),
         ),
-        Row("Methane (CH{_4}) (thousand tonnes) [P]", *("91", "92", "123", "138", "132", "134", "120", "102", "143")),
+        Row("  Methane (CH{_4}) (thousand tonnes) [P]", *("91", "92", "123", "138", "132", "134", "120", "102", "143")),
         Section("Flaring"),
         Row("Flaring (upstream) (million tonnes CO{_2}\nequivalent) [C]", "4.5", "5.6", "7.1", "7.4", "8.0"),
-        Row("Nigeria [D] [P]", "0.7", "0.6", "1.2", "1.6", "2.5"),
+        Row("  Nigeria [D] [P]", "0.7", "0.6", "1.2", "1.6", "2.5"),
     ],
     footnotes=["[A] Direct GHG emissions are from sources that we own or control."],
 )
@@ -359,7 +359,7 @@ def test_ten_year_columns_with_a_wrapped_label(shell):
 
 def test_ten_year_columns_with_empty_cells_and_a_bold_year(shell):
     assert texts(row(shell, "Net Carbon Footprint (gCO2e/MJ)")) == ["78", "79", "79", "79", "", "", "", "", "", ""]
-    methane = row(shell, "Methane (CH4) (thousand tonnes) [P]")
+    methane = row(shell, "Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent) [A]", "Methane (CH4) (thousand tonnes) [P]")
     assert texts(methane) == ["91", "92", "123", "138", "132", "134", "120", "102", "143", ""]
     assert "7788" not in " ".join(r.row_text for r in shell.rows)  # a doubly drawn bold column is read once
     assert all(len(r.cells) == 10 for r in shell.rows) and len(shell.rows) == 5 and shell.problems == []
@@ -377,6 +377,19 @@ def test_ten_year_columns_with_empty_cells_and_a_bold_year(shell):
     assert (
         note.line_number == row(shell, "Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent) [A]").line_number
     )
+
+
+def test_rows_indented_under_a_row_carry_its_label_until_a_row_or_section_as_far_left(shell):
+    # Shell prints the gases of its scope 1 total and the countries of its flaring indented under them.
+    assert [r.label_parts for r in shell.rows] == [
+        ("Net Carbon Footprint (gCO2e/MJ)",),
+        ("Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent) [A]",),
+        ("Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent) [A]", "Methane (CH4) (thousand tonnes) [P]"),
+        ("Flaring (upstream) (million tonnes CO2 equivalent) [C]",),
+        ("Flaring (upstream) (million tonnes CO2 equivalent) [C]", "Nigeria [D] [P]"),
+    ]
+    methane = row(shell, *shell.rows[2].label_parts)
+    assert methane.row_text.startswith("Methane (CH4) (thousand tonnes) [P] | 91")  # the row prints its own label
 
 
 def test_traditional_chinese_labels(tmp_path):

@@ -49,6 +49,10 @@ def vocabulary() -> Vocabulary:
         ("Nitrogen oxides (NOx)", None, "air_emissions_nox", ""),
         # A company's own member, on the axis the table heading names.
         ("Scope 1 – Upstream", BY_BUSINESS, "ghg_scope_1", "business_segment=upstream"),
+        # Upstream and downstream are the businesses of a scope 1 total, the categories of a scope 3 one.
+        ("Scope 1 – Upstream", None, "ghg_scope_1", "business_segment=upstream"),
+        ("Scope 1 / Downstream", None, "ghg_scope_1", "business_segment=downstream"),
+        ("Scope 3 / Upstream", None, "ghg_scope_3", "scope3_category=upstream"),
         ("Scope 2 – Integrated Gas", BY_BUSINESS, "ghg_scope_2", "business_segment=integrated_gas"),
     ],
 )
@@ -96,7 +100,7 @@ def test_a_heading_naming_an_open_axis_makes_the_breakdown_whole(vocabulary):
         # A word the vocabulary does not know: never read as the total it sits under.
         ("Scope 3 downstream / Investment SFS", None, "is not in the vocabulary"),
         # A company's own member without a heading naming its axis.
-        ("Scope 1 – Upstream", None, "not a breakdown of ghg_scope_1"),
+        ("Scope 1 – Integrated Gas", None, "is not in the vocabulary"),
         # A stop word beside a metric's term changes what the label measures.
         ("Scope 1 emissions target", None, "changes what ghg_scope_1 measures"),
         # Two metrics that are not part and whole.
@@ -122,3 +126,14 @@ def test_the_unit_must_fit_the_metric_read(vocabulary):
 def test_members_are_keyed_sorted_by_axis():
     assert members_key({"scope3_category": "cat_1", "gas": "co2"}) == "gas=co2|scope3_category=cat_1"
     assert members_key(()) == ""
+
+
+def test_a_mass_of_a_gas_other_than_co2_is_not_its_co2_equivalent(vocabulary):
+    # 91 thousand tonnes of methane are some 2.5 million tonnes CO2e: the mass is never published as CO2e.
+    methane = vocabulary.recognise("Direct GHG emissions (Scope 1) / Methane (CH4)", unit="t")
+    assert (methane.metric_code, methane.confidence) == ("ghg_scope_1", 0.0)
+    assert methane.note == "a mass of ch4 in t is not its CO2 equivalent (tCO2e)"
+    in_co2e = vocabulary.recognise("Direct GHG emissions (Scope 1) / Methane (CH4)", unit="tCO2e")
+    assert (in_co2e.members, in_co2e.confidence) == ((("gas", "ch4"),), 1.0)
+    carbon_dioxide = vocabulary.recognise("Direct GHG emissions (Scope 1) / Carbon dioxide (CO2)", unit="t")
+    assert (carbon_dioxide.members, carbon_dioxide.confidence) == ((("gas", "co2"),), 1.0)

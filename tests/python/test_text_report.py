@@ -170,3 +170,28 @@ def test_a_document_without_kpi_tables_is_an_error_naming_it(tmp_path):
     path.write_text("環境、社會及管治報告\n\n沒有表格。\n", encoding="utf-8")
     with pytest.raises(DocumentError, match="no KPI table found"):
         read_document(path)
+
+
+def test_rows_indented_under_a_row_carry_its_label_and_unit(tmp_path):
+    text = (
+        "Environmental KPIs\n\n1. Emissions\n\n"
+        "Indicator\t2019\t2018\n"
+        "Scope 1 emissions, tCO2e\n"
+        "  Upstream\t12.9\t14.8\n"
+        "  Downstream\t40.3\t42.2\n"
+        "Direct GHG emissions (Scope 1) (tCO2e)\t70\t71\n"
+        "\u3000\u3000Carbon dioxide (CO2)\t67\t68\n"
+        "Water withdrawal (m3)\t1,200\t1,100\n"
+    )
+    path = copy_report(tmp_path)
+    path.write_text(text, encoding="utf-8")
+    extraction = read_document(path).extraction
+    assert extraction.rejects == []  # the group row is the rows' group, not a row without values
+    labels = {(v.label_as_printed, v.unit_normalized, v.recognized_metric_code, v.recognized_members) for v in extraction.values}
+    assert labels == {
+        ("Scope 1 emissions, tCO2e / Upstream", "tCO2e", "ghg_scope_1", "business_segment=upstream"),
+        ("Scope 1 emissions, tCO2e / Downstream", "tCO2e", "ghg_scope_1", "business_segment=downstream"),
+        ("Direct GHG emissions (Scope 1) (tCO2e)", "tCO2e", "ghg_scope_1", None),
+        ("Direct GHG emissions (Scope 1) (tCO2e) / Carbon dioxide (CO2)", "tCO2e", "ghg_scope_1", "gas=co2"),
+        ("Water withdrawal (m3)", "m3", "water_withdrawal", None),
+    }

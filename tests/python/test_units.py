@@ -202,6 +202,17 @@ REPORTED_UNITS = [
     ("百萬元", "CNY m", "1"),
     ("百萬港元", "HKD m", "1"),
     ("million RMB", "CNY m", "1"),
+    # Currency codes with a scale prefix, and the currencies of Taiwanese, Korean and Nordic reports.
+    ("MSEK", "SEK m", "1"),
+    ("tCO2e/MSEK", "tCO2e/SEK m", "1"),
+    ("kEUR", "EUR m", "0.001"),
+    ("NT$ million", "TWD m", "1"),
+    ("KRW billion", "KRW m", "1000"),
+    ("新台幣千元", "TWD m", "0.001"),
+    # CO2 equivalent as Nordic reports spell it, and glued to the mass unit.
+    ("tCO 2 -ekv", "tCO2e", "1"),
+    ("ton CO2-ekvivalenter", "tCO2e", "1"),
+    ("tonCO2e", "tCO2e", "1"),
 ]
 
 

@@ -1,5 +1,6 @@
 -- Every published KPI value traces back to its row: the row at that place in that document holds
--- the value exactly as printed and the label as printed.
+-- the value exactly as printed and the label as printed (a row indented under a parent row prints
+-- its own part of the label, the last).
 with
 
 reported_values as (
@@ -37,6 +38,7 @@ failures as (
         or (
             {{ dbt.position("label_as_printed", "line_text") }} = 0
             and {{ dbt.position("replace(label_as_printed, ' / ', ' | ')", "line_text") }} = 0
+            and {{ dbt.position(dbt.split_part("label_as_printed", "' / '", -1), "line_text") }} = 0
         )
 )
 
