@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 from loaders.labels import split_unit
 from loaders.models import Footnote, ReportTable, TableRow, ValueCell
 from loaders.numbers import NumberFormatError, parse_cell
-from loaders.rows import parse_year
+from loaders.rows import parse_year, unit_at_end
 from loaders.units import UnitError, normalize_unit
 
 # --- lines ---------------------------------------------------------------------------------------
@@ -384,6 +384,14 @@ class Columns:
 
     def positions(self, role: str) -> list[int]:
         return [i for i, r in enumerate(self.roles) if r == role]
+
+
+def _column_unit(label: str | None) -> str | None:
+    """The unit a value column's header prints after its year, if any: `2024 (tCO2e)`, `2024, kg CO2e/m2`."""
+    if not label:
+        return None
+    found = unit_at_end(label)
+    return found[1] if found is not None else None
 
 
 def _pad(cells: list[str], width: int) -> list[str]:
@@ -718,15 +726,21 @@ class _TableReader:
             positions = columns.positions(role)
             return " ".join(texts[i] for i in positions if texts[i]) if positions else None
 
-        self._row(
-            line,
-            label_parts=tuple(parts),
-            cells=tuple(cells),
-            label_markers=label_markers,
-            unit_text=single("unit"),
-            change_text=single("change"),
-            standards_text=single("standards"),
-        )
+        # Columns that print their own unit (`2024 Absoluta utsläpp, ton CO2e` beside `2024 Intensitet,
+        # kg CO2e/m2`) are two measures of the row: one row per unit, each read in its own unit.
+        units = {cell.column_number: _column_unit(cell.column_label) for cell in cells}
+        by_unit = {unit: [c for c in cells if units[c.column_number] == unit] for unit in units.values()}
+        unit_column = single("unit")
+        for unit, unit_cells in by_unit.items():
+            self._row(
+                line,
+                label_parts=tuple(parts),
+                cells=tuple(unit_cells),
+                label_markers=label_markers,
+                unit_text=unit_column if len(by_unit) == 1 or unit_column else unit,
+                change_text=single("change"),
+                standards_text=single("standards"),
+            )
 
     def finish(self) -> None:
         self._flush()

@@ -64,7 +64,10 @@ def _extraction(
     return Extraction(
         document_format=document_format,
         line_count=line_count,
-        candidate_line_count=len(rows) + len(problems),
+        # A line whose columns print two measures (`2024 tCO2e`, `2024 kgCO2e/m2`) is one candidate line.
+        candidate_line_count=len(
+            {(r.page_number, r.line_number) for r in rows} | {(r.page_number, r.line_number) for r in problems}
+        ),
         tables=tables,
         values=values,
         footnotes=footnotes,

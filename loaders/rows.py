@@ -63,7 +63,7 @@ _FORMULA = re.compile(r"^(?=\D*\d)(?:[A-Z][a-z]?\d*){1,4}(?:\.\d)?$|^(?:HFCs?|PF
 _GLUED_NOTE = re.compile(r"^(?P<unit>.*?[^\d\s])\s?(?P<note>\d{1,2})$")  # "MtCO2e7", "ton CO 2 e 1"
 
 
-def _unit_of(text: str) -> tuple[str, str, NormalizedUnit, tuple[str, ...]] | None:
+def unit_at_end(text: str) -> tuple[str, str, NormalizedUnit, tuple[str, ...]] | None:
     """A unit printed at the end of a label part, in brackets or after a comma: the part without it, the unit
     as printed, its normal form and a footnote digit glued to it; None when the end is not a unit."""
     candidates = [split_unit(text)]
@@ -102,7 +102,7 @@ def resolve_label(label_parts: tuple[str, ...], unit_text: str | None, fallback_
     for depth, part in enumerate(parts):
         text, cut = cut_markers(part)
         markers += cut
-        if unit_text is None and (read := _unit_of(text)) is not None:
+        if unit_text is None and (read := unit_at_end(text)) is not None:
             text, printed_unit, normal, glued = read
             markers += glued
             found = (printed_unit, normal)
