@@ -298,6 +298,31 @@ def test_map_lists_what_maps_to_nothing_with_proposals_and_accepts_them_into_the
     assert refused.returncode == 1 and "--accept 9: no such label" in refused.stderr
 
 
+def test_map_marks_a_proposal_that_would_fail_an_identity_with_the_figures_read(tmp_path):
+    report = tmp_path / "acme-2021.txt"
+    report.write_text(
+        "1. Emissions\n"
+        "Indicator\t2021\t2020\n"
+        "Scope 1 emissions (tCO2e)\t100\t90\n"
+        "Scope 2 emissions (tCO2e)\t50.5\t40\n"
+        "Scope 1 and 2 emissions of the Acme subsidiaries (tCO2e)\t150\t140\n"  # 2021 holds at the printed precision
+        "Scope 1, 2 and 3 emissions of the Acme subsidiaries (tCO2e)\t900\t800\n",  # no scope 3 printed
+        encoding="utf-8",
+    )
+    report.with_name(report.name + ".yml").write_text(
+        "company: Acme\nfiscal_year: 2021\nlanguage: en\nsource: Acme 2021 report\nboundary: the group\n",
+        encoding="utf-8",
+    )
+    listed = run("map", tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    # 2020: 90 + 40 is 130, not 140; 2021: 100 + 50.5 is 150.5, within half a unit of the 150 printed.
+    assert (
+        "! accepting it would fail identity ghg_scope_1_plus_2 fails for 2020: ghg_scope_1_2 140 tCO2e,"
+        " ghg_scope_1 90 + ghg_scope_2 40"
+    ) in listed.stdout
+    assert listed.stdout.count("! accepting it would fail") == 1  # the total without its scope 3 is not judged
+
+
 def test_the_sources_yaml_describes_exactly_the_raw_columns_the_records_declare():
     """The raw tables' columns come from the loaders' records (loaders/models.py); the sources YAML that
     documents them must list the same columns, in any order, and nothing else."""

@@ -12,6 +12,7 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from loaders.errors import DocumentError
@@ -28,8 +29,6 @@ from loaders.metadata import MetadataFolders
 from loaders.models import DocumentMetadata, Source
 from loaders.pipeline import discover, read_document
 from loaders.rows import validate_rows
-
-import duckdb
 
 from .helpers import reference_markdown, run_make_build
 
@@ -385,7 +384,9 @@ def test_a_two_row_header_of_years_and_units():
         """
     layout, values, _ = read(text)
     # Each column is read in the unit its header prints: the line holds two measures, read apart.
-    assert [(v.column_number, v.fiscal_year, v.column_label, v.value_as_printed, v.unit_normalized) for v in values] == [
+    assert [
+        (v.column_number, v.fiscal_year, v.column_label, v.value_as_printed, v.unit_normalized) for v in values
+    ] == [
         (1, 2024, "2024 Absolute, tCO2e", "25", "tCO2e"),
         (3, 2023, "2023 Absolute, tCO2e", "23", "tCO2e"),
         (2, 2024, "2024 Intensity, kg CO2e/m2", "0.04", "tCO2e/m2"),

@@ -257,8 +257,11 @@ def test_shell_empty_year_cells_and_deduplicated_bold(shell):
     footprint = row(shell, "Net Carbon Footprint (gCO2e/MJ)")
     assert texts(footprint) == ["78", "79", "79", "79", "", "", "", "", "", ""]
     assert "7788" not in " ".join(r.row_text for r in shell.rows)
-    assert row(shell, "Methane (CH4) (thousand tonnes) [P]").cells[0].text == "91"
-    assert texts(row(shell, "Nigeria [D] [P]"))[:2] == ["0.7", "0.6"]
+    # The gases are printed indented under the scope 1 total: they are its parts.
+    direct = "Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent) [A]"
+    assert row(shell, direct, "Methane (CH4) (thousand tonnes) [P]").cells[0].text == "91"
+    hydrocarbon = "Flaring (upstream) (million tonnes hydrocarbon flared) [C] [P]"
+    assert texts(row(shell, hydrocarbon, "Nigeria [D] [P]"))[:2] == ["0.7", "0.6"]
     assert all(len(r.cells) == 10 for r in shell.rows)
     assert len(shell.rows) == 28 and shell.problems == [] and shell.footnotes == []
 
@@ -275,12 +278,15 @@ def test_shell_section_rows_become_headings(shell):
     assert {t.section_heading for t in shell.tables} == {"Greenhouse gas (GHG) emissions"}
     assert {t.page_number for t in shell.tables} == {4}
     flaring = next(t for t in shell.tables if t.heading == "Flaring")
-    assert [r.label_parts[0] for r in shell.rows if r.table_index == flaring.table_index] == [
+    assert [r.label_parts[-1] for r in shell.rows if r.table_index == flaring.table_index] == [
         "Flaring (upstream) (million tonnes CO2 equivalent) [C] [P]",
         "Flaring (upstream) (million tonnes hydrocarbon flared) [C] [P]",
         "Nigeria [D] [P]",
         "Rest of the world [E]",
     ]
+    # The countries are indented under the hydrocarbon flared, not the CO2 equivalent.
+    nigeria = next(r for r in shell.rows if r.label_parts[-1] == "Nigeria [D] [P]")
+    assert nigeria.label_parts[0] == "Flaring (upstream) (million tonnes hydrocarbon flared) [C] [P]"
 
 
 def test_a_page_without_a_table_is_reported_with_its_page():
