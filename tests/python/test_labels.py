@@ -3,8 +3,8 @@ import csv
 import pytest
 
 from loaders.labels import cut_markers, label_key, split_unit
-from loaders.rows import resolve_label
 from loaders.pipeline import read_document
+from loaders.rows import resolve_label
 
 from .helpers import REPORT, ROOT
 
@@ -76,8 +76,11 @@ def test_every_label_of_the_bundled_report_has_an_alias():
     [
         (("Scope 1 emissions, tCO2e", "Upstream"), "Scope 1 emissions / Upstream", "tCO2e"),
         (("Scope 3 växthusgasutsläpp, MtCO2e7", "Kategori 1"), "Scope 3 växthusgasutsläpp / Kategori 1", "MtCO2e"),
-        (("Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent)", "Methane (CH4) (thousand tonnes)"),
-         "Direct GHG emissions (Scope 1) / Methane (CH4)", "thousand tonnes"),
+        (
+            ("Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent)", "Methane (CH4) (thousand tonnes)"),
+            "Direct GHG emissions (Scope 1) / Methane (CH4)",
+            "thousand tonnes",
+        ),
         (("Utsläpp av växthusgaser(tCO 2 -ekv)",), "Utsläpp av växthusgaser", "tCO 2 -ekv"),
         (("Energy, total (MWh)",), "Energy, total", "MWh"),
         (("Scope 1, 2 and 3",), "Scope 1, 2 and 3", None),

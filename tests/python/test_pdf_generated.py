@@ -359,7 +359,11 @@ def test_ten_year_columns_with_a_wrapped_label(shell):
 
 def test_ten_year_columns_with_empty_cells_and_a_bold_year(shell):
     assert texts(row(shell, "Net Carbon Footprint (gCO2e/MJ)")) == ["78", "79", "79", "79", "", "", "", "", "", ""]
-    methane = row(shell, "Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent) [A]", "Methane (CH4) (thousand tonnes) [P]")
+    methane = row(
+        shell,
+        "Direct GHG emissions (Scope 1) (million tonnes CO2 equivalent) [A]",
+        "Methane (CH4) (thousand tonnes) [P]",
+    )
     assert texts(methane) == ["91", "92", "123", "138", "132", "134", "120", "102", "143", ""]
     assert "7788" not in " ".join(r.row_text for r in shell.rows)  # a doubly drawn bold column is read once
     assert all(len(r.cells) == 10 for r in shell.rows) and len(shell.rows) == 5 and shell.problems == []

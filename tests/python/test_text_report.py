@@ -187,7 +187,10 @@ def test_rows_indented_under_a_row_carry_its_label_and_unit(tmp_path):
     path.write_text(text, encoding="utf-8")
     extraction = read_document(path).extraction
     assert extraction.rejects == []  # the group row is the rows' group, not a row without values
-    labels = {(v.label_as_printed, v.unit_normalized, v.recognized_metric_code, v.recognized_members) for v in extraction.values}
+    labels = {
+        (v.label_as_printed, v.unit_normalized, v.recognized_metric_code, v.recognized_members)
+        for v in extraction.values
+    }
     assert labels == {
         ("Scope 1 emissions, tCO2e / Upstream", "tCO2e", "ghg_scope_1", "business_segment=upstream"),
         ("Scope 1 emissions, tCO2e / Downstream", "tCO2e", "ghg_scope_1", "business_segment=downstream"),
