@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from loaders.labels import label_key
@@ -87,6 +88,17 @@ def _figure(value: ReportedValue) -> Figure | None:
     return value.value_number * value.unit_multiplier, half * value.unit_multiplier, value.unit_normalized
 
 
+@cache
+def _identities() -> dict[str, list[dict[str, str]]]:
+    """The identities between whole metrics (no members of their own), each with its parts: read once."""
+    with (SEEDS / "metric_identities.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if not row["total_members"] and not row["part_members"]]
+    identities: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        identities.setdefault(row["identity_code"], []).append(row)
+    return identities
+
+
 def _conflict(proposed: list[ReportedValue], document: ParsedDocument) -> str | None:
     """The first identity that the proposal, with the figures the recognizer read for that document and
     year, would make fail: the total lies outside the parts' sum by more than their printed precision."""
@@ -100,11 +112,7 @@ def _conflict(proposed: list[ReportedValue], document: ParsedDocument) -> str | 
     for value in proposed:
         if (figure := _figure(value)) is not None:
             read[(value.fiscal_year, metric, members)] = figure
-    with (SEEDS / "metric_identities.csv").open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if not row["total_members"] and not row["part_members"]]
-    identities: dict[str, list[dict]] = {}
-    for row in rows:
-        identities.setdefault(row["identity_code"], []).append(row)
+    identities = _identities()
 
     def on_axes(code: str) -> str:  # the members a metric can carry: scope 1 has no scope 2 method
         axes = vocabulary.metric_axes.get(code, frozenset())
