@@ -27,6 +27,7 @@ from loaders.models import BulkBatch, DocumentMetadata, Extraction, RejectedLine
 from loaders.recognizer import Recognition, Vocabulary
 from loaders.rows import (
     RowError,
+    check_brackets,
     company_code,
     metric_code,
     parse_year,
@@ -144,12 +145,15 @@ def _unit_columns(printed: str | None, unit: NormalizedUnit | None) -> dict:
     }
 
 
-def _resolve_labels(con: duckdb.DuckDBPyConnection, roles: Roles, fallback_unit: str | None) -> None:
+def _resolve_labels(
+    con: duckdb.DuckDBPyConnection, roles: Roles, fallback_unit: str | None, vocabulary: Vocabulary | None
+) -> None:
     rows = []
     for label, unit_text in con.execute("select distinct label, unit_text from cells").fetchall():
         row = {"label": label, "unit_text": unit_text}
         try:
             resolved = resolve_label((label,), unit_text if roles.unit is not None else None, fallback_unit)
+            check_brackets(resolved, vocabulary)
         except RowError as error:
             rows.append(row | {"error_code": error.code, "error": str(error)})
             continue
@@ -259,7 +263,7 @@ def _resolve_cells(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -
     _lookup(con, "parsed_cells", schema | _UNIT | _ERROR, rows)
 
 
-def _recognise_labels(con: duckdb.DuckDBPyConnection, vocabulary: Vocabulary | None) -> None:
+def _recognise_labels(con: duckdb.DuckDBPyConnection, vocabulary: Vocabulary | None, company: str | None) -> None:
     """Each distinct label of each table read by the recognizer, as every other format's rows are."""
     rows = []
     if vocabulary is not None:
@@ -268,7 +272,7 @@ def _recognise_labels(con: duckdb.DuckDBPyConnection, vocabulary: Vocabulary | N
             " join labels using (label, unit_text) join tables using (table_name) where labels.error_code is null"
         )
         for label_text, unit, table_name, heading in con.execute(distinct).fetchall():
-            recognized = recognition_columns(vocabulary.recognise(label_text, heading, unit=unit))
+            recognized = recognition_columns(vocabulary.recognise(label_text, heading, unit=unit, company=company))
             rows.append({"label_text": label_text, "unit_generic": unit, "table_name": table_name, **recognized})
     schema = {"label_text": _TEXT, "unit_generic": _TEXT, "table_name": _TEXT} | {
         name: TABLES["reported_values"][name] for name in recognition_columns(Recognition(None))
@@ -455,13 +459,13 @@ def read_csv_table(
         if lines != records + 1:
             return None  # blank lines or records spanning lines: line numbers need a line-by-line read
         con.execute(f"create temp table cells as {_cells_sql(roles, width)}")
-        _resolve_labels(con, roles, metadata.default_unit)
+        _resolve_labels(con, roles, metadata.default_unit, vocabulary)
         _resolve_companies(con, roles, metadata)
         _resolve_years(con, metadata)
         _resolve_curation(con)
         _resolve_cells(con, metadata)
         tables = _tables(con, path.stem)
-        _recognise_labels(con, vocabulary)
+        _recognise_labels(con, vocabulary, metadata.company_name)
         con.execute(_ROW_CHECKS.format(year_key="years.fiscal_year" if roles.is_long else "0"))
         plain = _plain(metadata)
         batch = {}

@@ -85,6 +85,8 @@ class Vocabulary:
     denominator_units: dict[str, str] = field(default_factory=dict)  # a metric intensities divide by -> its unit
     segments: dict[str, str] = field(default_factory=dict)  # metric -> the part of the boundary it covers
     quantities: dict[str, str] = field(default_factory=dict)  # metric -> its quantity (ghg_emissions, ...)
+    kinds: dict[str, str] = field(default_factory=dict)  # metric -> absolute, count, intensity, share, ...
+    gas_masses: dict[str, str] = field(default_factory=dict)  # emissions metric -> the mass of its gases
 
     @classmethod
     def from_seeds(cls, folder: Path) -> Vocabulary:
@@ -107,21 +109,34 @@ class Vocabulary:
                 start = words.find(needle, start + 1)
         return sorted(taken, key=lambda match: match[0])
 
+    def explains(self, text: str) -> bool:
+        """Whether every word of `text` is a term of the vocabulary (a member, a metric, filler...)."""
+        words = _words(text)
+        for begin, end, _ in self._matches(words, frozenset({"metric", "member", "total", "stop", "filler"})):
+            words = words[:begin] + " " * (end - begin) + words[end:]
+        return not words.strip()
+
     def heading_axes(self, *headings: str | None) -> frozenset[str]:
         found = set()
         for heading in filter(None, headings):
             found |= {term.code for _, _, term in self._matches(_words(heading), frozenset({"axis"}))}
         return frozenset(found & self.open_axes)
 
-    def recognise(self, label: str, *headings: str | None, unit: str | None = None) -> Recognition:
+    def recognise(
+        self, label: str, *headings: str | None, unit: str | None = None, company: str | None = None
+    ) -> Recognition:
         """Read a label (its unit and markers already cut) under its table's headings; `unit` is the row's
-        normalised unit (¤ for a currency), which must fit the metric read."""
-        read = self._read(label, *headings, unit=unit)
-        if read.confidence < 1 and (composed := self._intensity(label, *headings, unit=unit)) is not None:
+        normalised unit (¤ for a currency), which must fit the metric read. The company's own name in a
+        label (`Siemens fleet`) says whose figure it is, not what it measures."""
+        names = _names(company)
+        read = self._read(label, *headings, unit=unit, names=names)
+        if read.confidence < 1 and (composed := self._intensity(label, *headings, unit=unit, names=names)) is not None:
             return composed
         return read
 
-    def _intensity(self, label: str, *headings: str | None, unit: str | None) -> Recognition | None:
+    def _intensity(
+        self, label: str, *headings: str | None, unit: str | None, names: frozenset[str] = frozenset()
+    ) -> Recognition | None:
         """`<metric> per <denominator>`, `人均<metric>` or `<metric> intensity` in a unit per something:
         the catalogue intensity of that numerator over that denominator, where exactly one fits. The
         row's unit tells a total from its per-employee intensity when the words do not."""
@@ -134,9 +149,9 @@ class Vocabulary:
         denominator_text = "" if not match or "人均" in match.group() else label[match.end() :]
         denominators = frozenset({"headcount"}) if match and "人均" in match.group() else None
         numerator_text = _INTENSITY_WORD.sub(" ", numerator_text)
-        if numerator_text == label:
-            return None  # no "per", no "intensity": not an intensity
-        numerator = self._read(numerator_text, *headings)
+        if numerator_text == label and (unit is None or "/" not in unit):
+            return None  # no "per", no "intensity", no unit per something: not an intensity
+        numerator = self._read(numerator_text, *headings, names=names)
         if numerator.confidence < 1:
             return None
         denominators = denominators or self._denominators(denominator_text, unit)
@@ -184,13 +199,16 @@ class Vocabulary:
             matches = self._matches(_words(text), frozenset({"metric"}))
             named = {term.code for _, _, term in matches} & set(self.denominator_units)
             specific = {code for code in named if self.segments.get(code)}
-            return frozenset(specific if len(specific) == 1 else named)
+            if named:
+                return frozenset(specific if len(specific) == 1 else named)
         if unit is None or "/" not in unit:
             return frozenset()
         under = unit.split("/", 1)[1]
         return frozenset(code for code, canonical in self.denominator_units.items() if canonical == under)
 
-    def _read(self, label: str, *headings: str | None, unit: str | None = None) -> Recognition:
+    def _read(
+        self, label: str, *headings: str | None, unit: str | None = None, names: frozenset[str] = frozenset()
+    ) -> Recognition:
         parts = [part for part in _PART_SEPARATOR.split(label) if part.strip()]
         named_axes = self.heading_axes(*headings)
         readings = []
@@ -200,7 +218,7 @@ class Vocabulary:
             leftover = words
             for begin, end, _ in sorted(matches, key=lambda match: -match[0]):
                 leftover = leftover[:begin] + " " * (end - begin) + leftover[end:]
-            readings.append((part, matches, leftover.split()))
+            readings.append((part, matches, _unnamed(leftover.split(), names)))
         metric = None
         for part, matches, _ in readings:
             named = {term.code for _, _, term in matches if term.kind == "metric"}
@@ -217,12 +235,22 @@ class Vocabulary:
                 continue
             deeper = next(iter(named))
             # A deeper part names a part of its group's metric (secondary energy under energy
-            # consumption); any other second metric makes the label two things at once.
-            if metric is not None and deeper != metric and deeper not in self.parts_of.get(metric, ()):
+            # consumption) or the whole the group is part of (`Scope 1 and 2 total` closing a scope 2
+            # section); any other second metric makes the label two things at once.
+            if (
+                metric is not None
+                and deeper != metric
+                and deeper not in self.parts_of.get(metric, ())
+                and metric not in self.parts_of.get(deeper, ())
+            ):
                 return Recognition(None, note=f"{label!r} names {metric} and {deeper}")
             metric = deeper
+        how = "recognised from"
         if metric is None:
-            return Recognition(None, note="no catalogue metric named")
+            metric = self._deduced(readings, headings, unit)
+            if metric is None:
+                return Recognition(None, note="no catalogue metric named")
+            how = f"{metric} deduced from its members and unit {unit}, read from"
         if unit is not None and unit not in self.units.get(metric, frozenset()):
             return Recognition(metric, note=f"unit {unit} does not fit {metric}")
         axes = self.metric_axes.get(metric, frozenset())
@@ -267,15 +295,78 @@ class Vocabulary:
                 return Recognition(metric, note=f"{' '.join(leftover)!r} in {part!r} is not in the vocabulary")
         gas = members.get("gas")
         if gas not in (None, "co2") and unit == "t" and self.quantities.get(metric) == "ghg_emissions":
-            # 91 thousand tonnes of methane are not 91 thousand tonnes of CO2 equivalent.
-            return Recognition(metric, note=f"a mass of {gas} in t is not its CO2 equivalent (tCO2e)")
+            # 91 thousand tonnes of methane are not 91 thousand tonnes of CO2 equivalent: they are a mass of gas.
+            mass = self.gas_masses.get(metric)
+            if mass is None or not set(members) <= self.metric_axes.get(mass, frozenset()):
+                return Recognition(metric, note=f"a mass of {gas} in t is not its CO2 equivalent (tCO2e)")
+            metric, how = mass, f"{mass} (a mass of {gas} in t, not its CO2 equivalent) read from"
         return Recognition(
             metric,
             tuple(sorted(members.items())),
             _RECOGNISED,
-            "recognised from " + " / ".join(part for part, _, _ in readings),
+            f"{how} " + " / ".join(part for part, _, _ in readings),
             tuple(open_named),
         )
+
+    def _deduced(self, readings: list, headings: tuple[str | None, ...], unit: str | None) -> str | None:
+        """The one metric a label naming only members can be: `Flaring (million tonnes CO2e)` is scope 1,
+        the only metric in tCO2e broken down by emission source. Every word must be a member, the members'
+        axes must all be the metric's, its unit the row's, and no heading may name another metric."""
+        if unit is None:
+            return None
+        spans: list[set[str]] = []
+        for _, matches, leftover in readings:
+            if leftover or any(term.kind in {"metric", "stop"} for _, _, term in matches):
+                return None
+            by_span: dict[tuple[int, int], set[str]] = {}
+            for begin, end, term in matches:
+                if term.kind == "member":
+                    by_span.setdefault((begin, end), set()).add(term.code.partition(".")[0])
+            spans += by_span.values()
+        if not spans:
+            return None
+        named = {
+            term.code
+            for heading in filter(None, headings)
+            for _, _, term in self._matches(_words(heading), frozenset({"metric"}))
+        }
+        candidates = [
+            metric
+            for metric, axes in self.metric_axes.items()
+            if self.kinds.get(metric) in {"absolute", "count"}
+            and unit in self.units.get(metric, frozenset())
+            and all(len(span & axes) == 1 for span in spans)
+            and (not named or metric in named)
+        ]
+        return candidates[0] if len(candidates) == 1 else None
+
+
+_LEGAL_FORM = re.compile(
+    r"\b(?:ag|se|sa|plc|inc|ltd|limited|corp|corporation|company|co|group|holdings?|ab|asa|oyj|nv|bv|gmbh|spa)\b"
+    r"|(?:股份)?有限公司|集团|控股",
+)
+
+
+def _names(company: str | None) -> frozenset[str]:
+    """The words of a company's name a label may carry (`siemens` of `Siemens AG`, `小米集团` and `小米`)."""
+    if not company:
+        return frozenset()
+    key = label_key(company)
+    words = {word for word in _words(key).split() if len(word) > 2 or _is_cjk(word)}
+    return frozenset(words | {word for word in _words(_LEGAL_FORM.sub(" ", key)).split() if len(word) > 1})
+
+
+def _unnamed(leftover: list[str], names: frozenset[str]) -> list[str]:
+    """Leftover words without the company's name: it says whose figure it is, not what it measures."""
+    kept: list[str] = []
+    for word in leftover:
+        for name in sorted((n for n in names if _is_cjk(n)), key=len, reverse=True):
+            word = word.replace(name, "")
+        if word and word not in names and not (word == "s" and kept[-1:] == ["\0"]):
+            kept.append(word)
+        elif word in names:
+            kept.append("\0")  # a possessive `'s` after the name goes with it
+    return [word for word in kept if word != "\0"]
 
 
 def _member_code(part: str) -> str:
@@ -325,6 +416,10 @@ def _vocabulary(folder: Path) -> Vocabulary:
         },
         segments={row["metric_code"]: row["scope_segment"] for row in catalogue if row["scope_segment"]},
         quantities={row["metric_code"]: row["quantity"] for row in catalogue},
+        kinds={row["metric_code"]: row["kind"] for row in catalogue},
+        gas_masses={
+            row["numerator_metric_code"]: row["metric_code"] for row in catalogue if row["quantity"] == "gas_mass"
+        },
         open_axes=frozenset(code for code, row in axes.items() if row["is_open"].strip().lower() == "true"),
         parts_of={total: frozenset(members) for total, members in parts.items()},
         parents={

@@ -33,7 +33,9 @@ _CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 def parse_year(header: str) -> int | None:
-    """The fiscal year a column header names: `2019`, `FY 2023`, `FY2023/24`, `2019年`, `二零一九年`."""
+    """The fiscal year a column header names: `2019`, `FY 2023`, `FY2023/24`, `2019年`, `二零一九年`. A year
+    across two calendar years is named by its first: reports differ on which they mean (one report's 2023/24
+    is its year 2024, another prints 2024 beside its previous year 2023/24), so the header alone cannot say."""
     text = header.strip().translate(_CJK_DIGITS)
     match = _YEAR.match(text)
     return int(match["year"]) if match else None
@@ -55,6 +57,8 @@ class ResolvedLabel:
     markers: tuple[str, ...]  # cut from the label
     unit_printed: str | None
     unit: NormalizedUnit | None
+    odd_bracket: str | None = None  # the label's own last bracket: a word no unit reads ("marknadsbaserad")
+    odd_bracket_reason: str | None = None  # why no unit reads it
 
 
 _TRAILING_COMMA_UNIT = re.compile(r"^(?P<text>.+?),\s*(?P<unit>[^,]+)$")  # "Scope 1 emissions, tCO2e"
@@ -120,14 +124,22 @@ def resolve_label(label_parts: tuple[str, ...], unit_text: str | None, fallback_
         raise RowError("empty_label", "the label cell is empty")
     if found is not None:
         return ResolvedLabel(label_as_printed, label, label_key(label), markers, found[0], found[1])
-    if unknown is not None:
-        raise RowError("unknown_unit", unknown)
     printed = (unit_text.strip() if unit_text and unit_text.strip() else None) or fallback_unit
     try:
         unit = normalize_unit(printed) if printed else None
     except UnitError as error:
         raise RowError("unknown_unit", f"{error}: add it to loaders/units.py if it is real") from None
-    return ResolvedLabel(label_as_printed, label, label_key(label), markers, printed, unit)
+    bracket = unknown and split_unit(texts[-1]).unit
+    return ResolvedLabel(label_as_printed, label, label_key(label), markers, printed, unit, bracket, unknown)
+
+
+def check_brackets(resolved: ResolvedLabel, vocabulary: Vocabulary | None) -> None:
+    """A last bracket no unit reads is part of the label where the vocabulary explains it (`Scope 2
+    (marknadsbaserad)`), else an unknown unit, never kept silently in the label. Raises RowError."""
+    if resolved.odd_bracket is None:
+        return
+    if vocabulary is None or not vocabulary.explains(resolved.odd_bracket):
+        raise RowError("unknown_unit", resolved.odd_bracket_reason or "")
 
 
 @dataclass(frozen=True)
@@ -257,6 +269,7 @@ def validate_rows(
             given_metric, dated = metric_code(row.metric_text), value_date(row.date_text)
             change = read_change(row.change_text)
             resolved = resolve_label(row.label_parts, row.unit_text, table.unit_text or metadata.default_unit)
+            check_brackets(resolved, vocabulary)
         except RowError as error:
             reject(error.code, str(error))
             continue
@@ -281,7 +294,9 @@ def validate_rows(
         context = (resolved.text, table.heading, table.section_heading, resolved.unit and resolved.unit.generic)
         if vocabulary is not None and context not in recognitions:
             text, heading, section, unit = context
-            recognitions[context] = recognition_columns(vocabulary.recognise(text, heading, section, unit=unit))
+            recognitions[context] = recognition_columns(
+                vocabulary.recognise(text, heading, section, unit=unit, company=metadata.company_name)
+            )
         recognized = recognitions.get(context, {})
         for cell in row.cells:
             try:

@@ -148,8 +148,23 @@ def test_a_garbled_line_is_rejected_with_file_and_line_and_nothing_else_is_lost(
     ]
 
 
-def test_a_unit_of_the_wrong_dimension_fails_the_build_naming_document_and_line(tmp_path):
-    result, _ = make_build(tmp_path, {1024: "綜合能源消耗總量(噸)\t34,282.58"})
+def test_a_unit_of_the_wrong_dimension_is_not_read_as_the_metric_and_fails_a_decision_naming_document_and_line(
+    tmp_path,
+):
+    # The recognizer does not read tonnes as energy: the row is unmapped, with why.
+    result, warehouse = make_build(tmp_path, {1024: "綜合能源消耗總量(噸)\t34,282.58"})
+    assert result.returncode == 0, result.stdout
+    assert query(warehouse, "select label_as_printed, recognition_note from marts.fct_unmapped_labels") == [
+        ("綜合能源消耗總量(噸)", "unit t does not fit energy_total")
+    ]
+    # A decision written down for it is held to the metric's unit: the build fails naming the line.
+    sidecar = tmp_path / "reports" / f"{REPORT.name}.yml"
+    sidecar.write_text(
+        sidecar.read_text(encoding="utf-8")
+        + "  - label: 綜合能源消耗總量\n    metric: energy_total\n    basis: the table's total energy\n",
+        encoding="utf-8",
+    )
+    result, _ = run_make_build(tmp_path)
     assert result.returncode != 0
     assert f"{REPORT.name} line 1024: unit '噸' (t) does not fit metric energy_total (a quantity of energy in MWh)" in (
         result.stdout

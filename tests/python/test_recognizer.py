@@ -128,12 +128,108 @@ def test_members_are_keyed_sorted_by_axis():
     assert members_key(()) == ""
 
 
-def test_a_mass_of_a_gas_other_than_co2_is_not_its_co2_equivalent(vocabulary):
+def test_a_mass_of_a_gas_other_than_co2_is_its_mass_never_its_co2_equivalent(vocabulary):
     # 91 thousand tonnes of methane are some 2.5 million tonnes CO2e: the mass is never published as CO2e.
     methane = vocabulary.recognise("Direct GHG emissions (Scope 1) / Methane (CH4)", unit="t")
-    assert (methane.metric_code, methane.confidence) == ("ghg_scope_1", 0.0)
-    assert methane.note == "a mass of ch4 in t is not its CO2 equivalent (tCO2e)"
+    assert (methane.metric_code, methane.members, methane.confidence) == (
+        "ghg_scope_1_gas_mass",
+        (("gas", "ch4"),),
+        1.0,
+    )
+    assert methane.note.startswith("ghg_scope_1_gas_mass (a mass of ch4 in t, not its CO2 equivalent)")
     in_co2e = vocabulary.recognise("Direct GHG emissions (Scope 1) / Methane (CH4)", unit="tCO2e")
-    assert (in_co2e.members, in_co2e.confidence) == ((("gas", "ch4"),), 1.0)
+    assert (in_co2e.metric_code, in_co2e.members, in_co2e.confidence) == ("ghg_scope_1", (("gas", "ch4"),), 1.0)
     carbon_dioxide = vocabulary.recognise("Direct GHG emissions (Scope 1) / Carbon dioxide (CO2)", unit="t")
-    assert (carbon_dioxide.members, carbon_dioxide.confidence) == ((("gas", "co2"),), 1.0)
+    assert (carbon_dioxide.metric_code, carbon_dioxide.members) == ("ghg_scope_1", (("gas", "co2"),))
+    # Scope 2 has no mass of gases in the catalogue: the mass stays unmapped, with why.
+    scope_2 = vocabulary.recognise("Scope 2 / Methane", unit="t")
+    assert (scope_2.confidence, scope_2.note) == (0.0, "a mass of ch4 in t is not its CO2 equivalent (tCO2e)")
+
+
+@pytest.mark.parametrize(
+    ("label", "heading", "unit", "metric", "members"),
+    [
+        ("Flaring (upstream)", None, "tCO2e", "ghg_scope_1", "business_segment=upstream|emission_source=flaring"),
+        (
+            "Stationary combustion",
+            "Scope 1 emissions by source",
+            "tCO2e",
+            "ghg_scope_1",
+            "emission_source=stationary_combustion",
+        ),
+        ("Electricity", "Energy consumption", "MWh", "energy_total", "energy_carrier=electricity"),
+    ],
+)
+def test_a_label_of_members_only_is_the_one_metric_its_members_and_unit_fit(
+    vocabulary, label, heading, unit, metric, members
+):
+    recognition = vocabulary.recognise(label, heading, unit=unit)
+    assert (recognition.metric_code, recognition.members_key, recognition.confidence) == (metric, members, 1.0)
+    assert recognition.note.startswith(f"{metric} deduced from its members and unit {unit}")
+
+
+@pytest.mark.parametrize(
+    ("label", "heading", "unit"),
+    [
+        ("Flaring (upstream)", None, "t"),  # scope 1 in t, a gas mass or an air pollutant by source
+        ("Natural gas", None, "MWh"),  # total, direct or indirect energy
+        ("Upstream", None, "tCO2e"),  # a business of scope 1 or 2, or the scope 3 categories
+        ("Stationary combustion", "Scope 3 emissions", "tCO2e"),  # the heading names another metric
+        ("Stationary combustion", None, None),
+    ],
+)
+def test_a_label_of_members_only_that_fits_several_metrics_is_not_read(vocabulary, label, heading, unit):
+    recognition = vocabulary.recognise(label, heading, unit=unit)
+    assert (recognition.metric_code, recognition.confidence, recognition.note) == (
+        None,
+        0.0,
+        "no catalogue metric named",
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "company", "metric", "members"),
+    [
+        (
+            "Siemens fleet (owned or leased vehicles) / Fleet emissions",
+            "Siemens AG",
+            "ghg_scope_1",
+            "emission_source=mobile_combustion",
+        ),
+        ("Shell's Scope 1 emissions", "Royal Dutch Shell plc", "ghg_scope_1", ""),
+        ("小米集團溫室氣體排放總量(範圍一)", "小米集團", "ghg_scope_1", ""),
+    ],
+)
+def test_the_company_naming_itself_in_a_label_is_not_an_unknown_word(vocabulary, label, company, metric, members):
+    recognition = vocabulary.recognise(label, unit="tCO2e", company=company)
+    assert (recognition.metric_code, recognition.members_key, recognition.confidence) == (metric, members, 1.0)
+    assert vocabulary.recognise(label, unit="tCO2e").confidence == 0.0  # another company's name is not filler
+
+
+def test_a_company_named_like_a_metric_does_not_hide_that_metric(vocabulary):
+    assert vocabulary.recognise("Energy consumption", unit="MWh", company="Energy Co").metric_code == "energy_total"
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "metric"),
+    [
+        # A section's last row names the whole its section is part of.
+        ("Scope 2 emissions (indirect) / Scope 1 and 2 total", "tCO2e", "ghg_scope_1_2"),
+        ("Scope 3 / Totala utsläpp scope 1-3", "tCO2e", "ghg_scope_1_2_3"),
+        # A unit per something makes the metric named its intensity.
+        ("Scope 1 and 2 emissions", "t/¤ m", "ghg_scope_1_2_intensity_revenue"),
+        (
+            "Scope 1-2 / Klimatpåverkan per anställd inklusive icke anställda medarbetare",
+            "t/person",
+            "ghg_scope_1_2_intensity_headcount",
+        ),
+    ],
+)
+def test_a_whole_under_its_part_and_an_intensity_by_its_unit_are_read(vocabulary, label, unit, metric):
+    recognition = vocabulary.recognise(label, unit=unit)
+    assert (recognition.metric_code, recognition.confidence) == (metric, 1.0)
+
+
+def test_a_whole_under_an_unrelated_metric_is_still_two_things(vocabulary):
+    recognition = vocabulary.recognise("Water withdrawal / Scope 1 and 2 total", unit="tCO2e")
+    assert recognition.confidence == 0.0 and "names water_withdrawal and ghg_scope_1_2" in recognition.note

@@ -198,3 +198,27 @@ def test_rows_indented_under_a_row_carry_its_label_and_unit(tmp_path):
         ("Direct GHG emissions (Scope 1) (tCO2e) / Carbon dioxide (CO2)", "tCO2e", "ghg_scope_1", "gas=co2"),
         ("Water withdrawal (m3)", "m3", "water_withdrawal", None),
     }
+
+
+def test_a_bracket_the_vocabulary_reads_is_part_of_the_label_and_one_it_does_not_an_unknown_unit(tmp_path):
+    text = (
+        "Environmental KPIs\n\n1. Emissions (tCO2e)\n\n"
+        "Indicator\tFY2023/24\tFY2022/23\n"
+        "Scope 2 (market-based)\t1,200\t1,100\n"
+        "Scope 2 (marknadsbaserad)\t1,200\t1,100\n"
+        "Scope 2 (Mwhx)\t5\t6\n"
+    )
+    path = copy_report(tmp_path)
+    path.write_text(text, encoding="utf-8")
+    extraction = read_document(path).extraction
+    read = {
+        (v.label_as_printed, v.fiscal_year, v.recognized_metric_code, v.recognized_members) for v in extraction.values
+    }
+    assert read == {
+        (label, year, "ghg_scope_2", "scope2_method=market_based")
+        for label in ("Scope 2 (market-based)", "Scope 2 (marknadsbaserad)")
+        for year in (2023, 2022)
+    }
+    assert [(r.reason_code, r.reason) for r in extraction.rejects] == [
+        ("unknown_unit", "unknown unit 'Mwhx': add it to loaders/units.py if it is real")
+    ]
