@@ -31,6 +31,7 @@ from loaders.labels import label_key
 _PART_SEPARATOR = re.compile(r"\s+[–—-]\s+|\s*[:：]\s+|\s+/\s+")
 _PUNCTUATION = re.compile(r"[()（）\[\]【】,，;；\"“”'‘’、.]")
 _SPACE = re.compile(r"\s+")
+_READ_KINDS = frozenset({"metric", "member", "total", "stop", "filler"})
 _RECOGNISED = 1.0  # every word of every part explained by the vocabulary
 _PER_WORD = re.compile(r"(?<!\w)per\s+|每|人均", re.IGNORECASE)
 _INTENSITY_WORD = re.compile(r"\b(?:intensity|intensities)\b|強度|密度", re.IGNORECASE)
@@ -112,9 +113,7 @@ class Vocabulary:
     def explains(self, text: str) -> bool:
         """Whether every word of `text` is a term of the vocabulary (a member, a metric, filler...)."""
         words = _words(text)
-        for begin, end, _ in self._matches(words, frozenset({"metric", "member", "total", "stop", "filler"})):
-            words = words[:begin] + " " * (end - begin) + words[end:]
-        return not words.strip()
+        return not _unexplained(words, self._matches(words, _READ_KINDS))
 
     def heading_axes(self, *headings: str | None) -> frozenset[str]:
         found = set()
@@ -214,11 +213,8 @@ class Vocabulary:
         readings = []
         for part in parts:
             words = _words(part)
-            matches = self._matches(words, frozenset({"metric", "member", "total", "stop", "filler"}))
-            leftover = words
-            for begin, end, _ in sorted(matches, key=lambda match: -match[0]):
-                leftover = leftover[:begin] + " " * (end - begin) + leftover[end:]
-            readings.append((part, matches, _unnamed(leftover.split(), names)))
+            matches = self._matches(words, _READ_KINDS)
+            readings.append((part, matches, _unnamed(_unexplained(words, matches), names)))
         metric = None
         for part, matches, _ in readings:
             named = {term.code for _, _, term in matches if term.kind == "metric"}
@@ -270,12 +266,8 @@ class Vocabulary:
             kinds = {term.kind for _, _, term in matches}
             if stop := next((term for _, _, term in matches if term.kind == "stop"), None):
                 return Recognition(metric, note=f"{stop.words!r} in {part!r} changes what {metric} measures")
-            spans: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
-            for begin, end, term in matches:
-                if term.kind == "member":
-                    spans.setdefault((begin, end), []).append(term.code.partition("."))
             found, foreign = [], []
-            for codes in spans.values():
+            for codes in _member_spans(matches):
                 own = [code for code in codes if code[0] in axes]
                 if len(own) > 1:  # "upstream" under scope 3 is its category, not a business the company names
                     own = [code for code in own if code[0] not in self.open_axes] or own
@@ -318,11 +310,7 @@ class Vocabulary:
         for _, matches, leftover in readings:
             if leftover or any(term.kind in {"metric", "stop"} for _, _, term in matches):
                 return None
-            by_span: dict[tuple[int, int], set[str]] = {}
-            for begin, end, term in matches:
-                if term.kind == "member":
-                    by_span.setdefault((begin, end), set()).add(term.code.partition(".")[0])
-            spans += by_span.values()
+            spans += [{axis for axis, _, _ in codes} for codes in _member_spans(matches)]
         if not spans:
             return None
         named = {
@@ -347,6 +335,23 @@ _LEGAL_FORM = re.compile(
 )
 
 
+def _unexplained(words: str, matches: list[tuple[int, int, _Term]]) -> list[str]:
+    """The words of `words` (padded) no match covers."""
+    for begin, end, _ in matches:
+        words = words[:begin] + " " * (end - begin) + words[end:]
+    return words.split()
+
+
+def _member_spans(matches: list[tuple[int, int, _Term]]) -> list[list[tuple[str, str, str]]]:
+    """The member readings of each matched span, as (axis, ".", member): a span may name two axes' members."""
+    spans: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
+    for begin, end, term in matches:
+        if term.kind == "member":
+            spans.setdefault((begin, end), []).append(term.code.partition("."))
+    return list(spans.values())
+
+
+@cache
 def _names(company: str | None) -> frozenset[str]:
     """The words of a company's name a label may carry (`siemens` of `Siemens AG`, `小米集团` and `小米`)."""
     if not company:
@@ -359,14 +364,14 @@ def _names(company: str | None) -> frozenset[str]:
 def _unnamed(leftover: list[str], names: frozenset[str]) -> list[str]:
     """Leftover words without the company's name: it says whose figure it is, not what it measures."""
     kept: list[str] = []
+    after_name = False
     for word in leftover:
         for name in sorted((n for n in names if _is_cjk(n)), key=len, reverse=True):
             word = word.replace(name, "")
-        if word and word not in names and not (word == "s" and kept[-1:] == ["\0"]):
+        if word and word not in names and not (after_name and word == "s"):  # `Shell's`: the possessive goes too
             kept.append(word)
-        elif word in names:
-            kept.append("\0")  # a possessive `'s` after the name goes with it
-    return [word for word in kept if word != "\0"]
+        after_name = word in names
+    return kept
 
 
 def _member_code(part: str) -> str:

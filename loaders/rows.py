@@ -102,7 +102,7 @@ def resolve_label(label_parts: tuple[str, ...], unit_text: str | None, fallback_
     texts: list[str] = []
     markers: tuple[str, ...] = ()
     found: tuple[str, NormalizedUnit] | None = None  # the innermost part's unit
-    unknown: str | None = None  # the row's own bracket that reads like a unit but is none known here
+    unknown: tuple[str, str] | None = None  # the row's own bracket no unit reads, and why
     for depth, part in enumerate(parts):
         text, cut = cut_markers(part)
         markers += cut
@@ -116,7 +116,7 @@ def resolve_label(label_parts: tuple[str, ...], unit_text: str | None, fallback_
                 try:
                     normalize_unit(split.unit)
                 except UnitError as error:
-                    unknown = f"{error}: add it to loaders/units.py if it is real"
+                    unknown = (split.unit, f"{error}: add it to loaders/units.py if it is real")
         if text:
             texts.append(text)
     label = " / ".join(texts)
@@ -129,8 +129,7 @@ def resolve_label(label_parts: tuple[str, ...], unit_text: str | None, fallback_
         unit = normalize_unit(printed) if printed else None
     except UnitError as error:
         raise RowError("unknown_unit", f"{error}: add it to loaders/units.py if it is real") from None
-    bracket = unknown and split_unit(texts[-1]).unit
-    return ResolvedLabel(label_as_printed, label, label_key(label), markers, printed, unit, bracket, unknown)
+    return ResolvedLabel(label_as_printed, label, label_key(label), markers, printed, unit, *(unknown or (None, None)))
 
 
 def check_brackets(resolved: ResolvedLabel, vocabulary: Vocabulary | None) -> None:
