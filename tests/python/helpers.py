@@ -7,6 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from loaders.models import RejectedLine
+
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "reports" / "xiaomi-2019-esg-report.zh-Hant.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -129,3 +131,17 @@ def copy_project(folder: Path) -> Path:
             shutil.copy2(source, folder / name)
     (folder / ".venv").symlink_to(ROOT / ".venv")
     return folder
+
+
+def unreadable_table(page: int, reason: str) -> RejectedLine:
+    """The problem a PDF page gets whose table cannot be read (or that holds none), as the reader records it."""
+    return RejectedLine(
+        table_index=None,
+        line_number=0,
+        location=f"page {page}",
+        column_number=0,
+        line_text="",
+        reason_code="unreadable_table",
+        reason=reason,
+        page_number=page,
+    )

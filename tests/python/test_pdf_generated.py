@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from loaders.errors import DocumentError
-from loaders.models import RejectedLine, TableRow
+from loaders.models import TableRow
 from loaders.pdf import PdfLayout, parse_pdf
 from loaders.pipeline import read_document
 
+from .helpers import unreadable_table
 from .pdf_fixtures import TABLE_SPACING, Column, Group, Page, Row, Section, Table, write_pdf
 
 CO2E = "1,000 metric tons\nof CO{_2}e emissions"
@@ -292,18 +293,7 @@ def test_a_page_read_alone_starts_a_table_without_heading(siemens_pdf):
 def test_a_page_without_a_table_is_reported_with_its_page(siemens_pdf):
     layout = parse_pdf(siemens_pdf, (3,))
     assert (layout.rows, layout.tables, layout.footnotes) == ([], [], [])
-    assert layout.problems == [
-        RejectedLine(
-            table_index=None,
-            line_number=0,
-            location="page 3",
-            column_number=0,
-            line_text="",
-            reason_code="unreadable_table",
-            reason="no table with year columns found on page 3",
-            page_number=3,
-        )
-    ]
+    assert layout.problems == [unreadable_table(3, "no table with year columns found on page 3")]
     # Asked for by number, every page must hold a table; without page numbers, a page without any table
     # (here a title only) is examined and left out: no problem.
     assert [p.page_number for p in parse_pdf(siemens_pdf, (1, 2, 3)).problems] == [3]
@@ -564,16 +554,9 @@ def test_a_table_with_a_year_header_but_no_rules_to_follow_is_still_a_problem(tm
     path = write_pdf(tmp_path / "long.pdf", long_report(Page([unruled], title="Our sustainability indicators")))
     layout = parse_pdf(path)
     assert layout.table_pages == (6, 9, 11)
-    expected = RejectedLine(
-        table_index=None,
-        line_number=0,
-        location="page 9",
-        column_number=0,
-        line_text="",
-        reason_code="unreadable_table",
-        reason="a table with year columns on page 9 cannot be read: it is not ruled per column under a header of year"
-        " labels",
-        page_number=9,
+    expected = unreadable_table(
+        9,
+        "a table with year columns on page 9 cannot be read: it is not ruled per column under a header of year labels",
     )
     assert layout.problems == [expected]
     assert {r.page_number for r in layout.rows} == {6, 11} and len(layout.rows) == 9

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from loaders.errors import DocumentError
-from loaders.models import RejectedLine, TableRow
+from loaders.models import TableRow
 from loaders.pdf import PdfLayout, parse_pdf
 
-from .helpers import reference_reports
+from .helpers import reference_reports, unreadable_table
 
 pytestmark = pytest.mark.reference
 
@@ -292,18 +292,7 @@ def test_shell_section_rows_become_headings(shell):
 def test_a_page_without_a_table_is_reported_with_its_page():
     layout = parse_pdf(report_pdf(SIEMENS), (1,))
     assert (layout.rows, layout.tables, layout.footnotes) == ([], [], [])
-    assert layout.problems == [
-        RejectedLine(
-            table_index=None,
-            line_number=0,
-            location="page 1",
-            column_number=0,
-            line_text="",
-            reason_code="unreadable_table",
-            reason="no table with year columns found on page 1",
-            page_number=1,
-        )
-    ]
+    assert layout.problems == [unreadable_table(1, "no table with year columns found on page 1")]
 
 
 def test_every_page_is_read_when_none_are_named():

@@ -10,6 +10,13 @@ from loaders.text_report import parse_layout, table_rows
 from .helpers import FIXTURES, REPORT, copy_report, line_of
 
 
+def text_report(tmp_path, text: str):
+    """A text report of `text`, under the bundled report's name and sidecar."""
+    path = copy_report(tmp_path)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def read(text: str, metadata):
     layout = parse_layout(text)
     tables, rows = table_rows(layout)
@@ -123,8 +130,7 @@ def test_a_label_without_a_unit_is_a_value_without_a_unit(tmp_path):
 
 def test_a_unit_stated_once_for_the_table_applies_to_its_rows(tmp_path):
     text = "能源消耗\n\n2. 能源 (千瓦時)\n\n綜合能源消耗總量\t34,282,580\n直接能源消耗總量\t1,449,470\n"
-    path = copy_report(tmp_path)
-    path.write_text(text, encoding="utf-8")
+    path = text_report(tmp_path, text)
     values = read_document(path).extraction.values
     assert [(v.unit_as_printed, v.unit_normalized, v.unit_multiplier) for v in values] == [
         ("千瓦時", "MWh", Decimal("0.001"))
@@ -138,8 +144,7 @@ def test_a_header_row_gives_each_year_column_its_year(tmp_path):
         "Total energy consumption\tMWh\t34,282.58\t30,110.5\n"
         "Direct energy consumption\tGJ\t5,218\tN/A\n"
     )
-    path = copy_report(tmp_path)
-    path.write_text(text, encoding="utf-8")
+    path = text_report(tmp_path, text)
     values = read_document(path).extraction.values
     assert [(v.label_key, v.fiscal_year, v.column_label, v.value_as_printed, v.unit_normalized) for v in values] == [
         ("total energy consumption", 2019, "FY2019", "34,282.58", "MWh"),
@@ -166,8 +171,7 @@ def test_windows_line_endings_read_the_same(tmp_path, report_text):
 
 
 def test_a_document_without_kpi_tables_is_an_error_naming_it(tmp_path):
-    path = copy_report(tmp_path)
-    path.write_text("環境、社會及管治報告\n\n沒有表格。\n", encoding="utf-8")
+    path = text_report(tmp_path, "環境、社會及管治報告\n\n沒有表格。\n")
     with pytest.raises(DocumentError, match="no KPI table found"):
         read_document(path)
 
@@ -183,8 +187,7 @@ def test_rows_indented_under_a_row_carry_its_label_and_unit(tmp_path):
         "\u3000\u3000Carbon dioxide (CO2)\t67\t68\n"
         "Water withdrawal (m3)\t1,200\t1,100\n"
     )
-    path = copy_report(tmp_path)
-    path.write_text(text, encoding="utf-8")
+    path = text_report(tmp_path, text)
     extraction = read_document(path).extraction
     assert extraction.rejects == []  # the group row is the rows' group, not a row without values
     labels = {
@@ -208,8 +211,7 @@ def test_a_bracket_the_vocabulary_reads_is_part_of_the_label_and_one_it_does_not
         "Scope 2 (marknadsbaserad)\t1,200\t1,100\n"
         "Scope 2 (Mwhx)\t5\t6\n"
     )
-    path = copy_report(tmp_path)
-    path.write_text(text, encoding="utf-8")
+    path = text_report(tmp_path, text)
     extraction = read_document(path).extraction
     read = {
         (v.label_as_printed, v.fiscal_year, v.recognized_metric_code, v.recognized_members) for v in extraction.values
