@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from loaders.errors import DocumentError
 from loaders.models import BulkBatch, DocumentMetadata, Extraction, RejectedLine, ReportTable
+from loaders.numbers import DECIMAL_EVIDENCE, FIGURE_MARKS, convention_from
 from loaders.recognizer import Recognition, Vocabulary
 from loaders.rows import (
     RowError,
@@ -42,7 +43,7 @@ from loaders.warehouse import TABLES, sql_type
 
 # A plain number (digits, comma thousands, point decimals), read in SQL; anything else by parse_cell.
 # At most 15 integer digits, so that the integer part fits a BIGINT.
-_PLAIN_NUMBER = r"-?([0-9]{1,3}(,[0-9]{3}){1,4}|[0-9]{1,15})(\.[0-9]{1,10})?"
+_PLAIN_NUMBER = r"-?([1-9][0-9]{0,2}(,[0-9]{3}){1,4}|[0-9]{1,15})(\.[0-9]{1,10})?"
 # Its exact value: built from BIGINT parts, as a varchar-to-DECIMAL(38) cast is a hundred times slower.
 _PLAIN_VALUE = """(case when starts_with(cells.text, '-') then -1 else 1 end) * (
     cast(cast(split_part(replace(ltrim(cells.text, '-'), ',', ''), '.', 1) as bigint) as decimal(38, 12))
@@ -220,22 +221,31 @@ def _resolve_years(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -
     _lookup(con, "years", {"column_label": _TEXT, "fiscal_year": _INT} | _ERROR, rows)
 
 
-def _plain(metadata: DocumentMetadata) -> str:
-    """SQL that is true for a cell SQL reads itself (never with decimal commas: those are Python's)."""
-    return "false" if metadata.decimal_separator == "," else f"regexp_full_match(cells.text, '{_PLAIN_NUMBER}')"
+def _plain(separator: str | None) -> str:
+    """SQL that is true for a cell SQL reads itself: only with a decimal point (the rest is Python's)."""
+    return f"regexp_full_match(cells.text, '{_PLAIN_NUMBER}')" if separator == "." else "false"
 
 
-def _resolve_cells(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -> None:
+def _decimal_separator(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -> str | None:
+    """The sidecar's decimal mark, else the one the file's cells show (loaders.numbers.decimal_convention)."""
+    if metadata.decimal_separator is not None:
+        return metadata.decimal_separator
+    shown = ", ".join(f"bool_or(regexp_matches(text, {_quote(pattern)}))" for pattern in DECIMAL_EVIDENCE.values())
+    found = con.execute(f"select {shown} from cells").fetchone()
+    return convention_from({key for key, seen in zip(DECIMAL_EVIDENCE, found, strict=True) if seen}, metadata.language)
+
+
+def _resolve_cells(con: duckdb.DuckDBPyConnection, separator: str | None) -> None:
     """Cells that are not plain numbers, read by parse_cell once per distinct text and row unit."""
     rows = []
     distinct = (
         "select distinct cells.text, labels.unit_as_printed from cells join labels using (label, unit_text)"
-        f" where not {_plain(metadata)} and labels.error_code is null"
+        f" where not {_plain(separator)} and labels.error_code is null"
     )
     for text, row_unit in con.execute(distinct).fetchall():
         row = {"text": text, "row_unit": row_unit}
         try:
-            read = read_cell(text, metadata.decimal_separator, frozenset(), row_unit)
+            read = read_cell(text, separator, frozenset(), row_unit)
         except RowError as error:
             rows.append(row | {"error_code": error.code, "error": str(error)})
             continue
@@ -300,10 +310,16 @@ def _tables(con: duckdb.DuckDBPyConnection, heading: str) -> list[ReportTable]:
 # Row-level reasons (label, unit, company, year, a repeated label) reject the whole row once.
 _ROW_CHECKS = """
 create temp table row_checks as
-with rows as (
+with figures as (
+    select
+        line_number,
+        string_agg(regexp_replace(text, {figure_marks}, '', 'g'), chr(9) order by column_number) as figures,
+    from cells group by line_number
+),
+rows as (
     select
         cells.line_number, tables.table_index, companies.company_id, labels.label_key,
-        labels.unit_as_printed, labels.label_as_printed, {year_key} as year_key,
+        labels.unit_as_printed, labels.label_as_printed, {year_key} as year_key, figures.figures,
         coalesce(labels.error_code, companies.error_code, years.error_code, curation.error_code) as error_code,
         coalesce(labels.error, companies.error, years.error, curation.error) as error
     from cells
@@ -312,25 +328,40 @@ with rows as (
     join tables using (table_name)
     join years using (column_label)
     join curation using (metric_text, date_text)
+    join figures using (line_number)
     where cells.column_number = 1  -- one cell per row: every row has a first value column
 ),
 ranked as (
     select *,
         first_value(line_number) over same_label as first_line,
-        row_number() over same_label as occurrence
+        row_number() over same_label as occurrence,
+        -- A repeat with the same figures is kept once; with other figures, no printing of the label is.
+        min(figures) over whole_label <> max(figures) over whole_label as is_conflict,
+        string_agg('line ' || line_number, ', ' order by line_number) over whole_label as lines
     from rows
     window same_label as (
         partition by table_index, company_id, label_key, unit_as_printed, year_key, error_code is null
         order by line_number
+    ),
+    whole_label as (
+        partition by table_index, company_id, label_key, unit_as_printed, year_key, error_code is null
     )
 )
 select
     line_number, table_index,
-    case when error_code is not null then error_code when occurrence > 1 then 'duplicate_label' end as error_code,
+    case
+        when error_code is not null then error_code
+        when is_conflict then 'duplicate_conflict'
+        when occurrence > 1 then 'duplicate_identical'
+    end as error_code,
     case
         when error_code is not null then error
+        when is_conflict
+            then 'label ''' || label_as_printed || ''' is printed with other figures at ' || lines
+            || ': neither is taken'
         when occurrence > 1
-            then 'label ''' || label_as_printed || ''' repeats in this table (first at line ' || first_line || ')'
+            then 'label ''' || label_as_printed || ''' repeats line ' || first_line
+            || ' with the same figures: kept once'
     end as error
 from ranked
 """
@@ -450,10 +481,10 @@ def read_csv_table(
             con.execute(
                 f"create temp table src as select * from read_csv({_quote(str(path))}, header = false, skip = 1,"
                 f" delim = {_quote(sniffed.delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}},"
-                " auto_detect = false, null_padding = true, strict_mode = true)"
+                " auto_detect = false, null_padding = false, strict_mode = true)"
             )
         except duckdb.Error:
-            return None  # records DuckDB cannot read one per line (too many cells, a broken quote)
+            return None  # records DuckDB cannot read one per line (more or fewer cells, a broken quote)
         records = con.execute("select count(*) from src").fetchone()[0]
         lines = _line_count(path)
         if lines != records + 1:
@@ -463,11 +494,13 @@ def read_csv_table(
         _resolve_companies(con, roles, metadata)
         _resolve_years(con, metadata)
         _resolve_curation(con)
-        _resolve_cells(con, metadata)
+        separator = _decimal_separator(con, metadata)
+        _resolve_cells(con, separator)
         tables = _tables(con, path.stem)
         _recognise_labels(con, vocabulary, metadata.company_name)
-        con.execute(_ROW_CHECKS.format(year_key="years.fiscal_year" if roles.is_long else "0"))
-        plain = _plain(metadata)
+        year_key = "years.fiscal_year" if roles.is_long else "0"
+        con.execute(_ROW_CHECKS.format(year_key=year_key, figure_marks=_quote(FIGURE_MARKS)))
+        plain = _plain(separator)
         batch = {}
         for kind, sql, table in (
             ("values", _values_sql(plain, sha256), "reported_values"),

@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 from loaders.labels import split_unit
 from loaders.models import Footnote, ReportTable, TableRow, ValueCell
 from loaders.numbers import NumberFormatError, parse_cell
-from loaders.rows import parse_year, unit_at_end
+from loaders.rows import parse_year, reads_as_value, unit_at_end
 from loaders.units import UnitError, normalize_unit
 
 # --- lines ---------------------------------------------------------------------------------------
@@ -239,13 +239,7 @@ _VALUE_PAREN_MARKER = re.compile(r"^(?P<head>.*?\S)\s*(?P<marker>\d{1,2})[)）]$
 
 def is_number(text: str) -> bool:
     """The cell reads as a number with either decimal separator (a year header does too)."""
-    for separator in (".", ","):
-        try:
-            if parse_cell(text, separator).value is not None:
-                return True
-        except NumberFormatError:
-            continue
-    return False
+    return reads_as_value(text)
 
 
 def cut_value_markers(text: str) -> tuple[str, tuple[str, ...]]:

@@ -155,7 +155,7 @@ class LabelSpec(_Spec):
 
 
 class NumberFormatSpec(_Spec):
-    decimal_separator: Literal[".", ","] = "."
+    decimal_separator: Literal[".", ","] | None = None  # None: the one the document shows
 
 
 class UnitsSpec(_Spec):

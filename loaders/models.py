@@ -52,7 +52,7 @@ class DocumentMetadata:
     boundary_description: str
     boundary_overrides: tuple[BoundaryOverride, ...] = ()
     label_overrides: tuple[LabelOverride, ...] = ()
-    decimal_separator: str = "."  # "," for documents that print 1.234,5
+    decimal_separator: str | None = None  # "." or ","; None: the one the document's cells show
     default_unit: str | None = None  # unit of values whose row and table state none
     pages: tuple[int, ...] = ()  # PDF pages holding the KPI tables (1-based); empty: every page
     extra: dict = field(default_factory=dict)  # keys the sidecar gives that the warehouse does not read

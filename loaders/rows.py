@@ -13,13 +13,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 from loaders.labels import SplitLabel, cut_markers, label_key, split_unit
 from loaders.models import DocumentMetadata, Footnote, RejectedLine, ReportedValue, ReportTable, TableRow
-from loaders.numbers import NumberFormatError, ParsedCell, parse_cell
+from loaders.numbers import (
+    CJK_MAGNITUDES,
+    AmbiguousNumberError,
+    NumberFormatError,
+    OutOfRangeError,
+    ParsedCell,
+    decimal_convention,
+    figure_key,
+    parse_cell,
+)
 from loaders.recognizer import Recognition, Vocabulary
 from loaders.units import NormalizedUnit, UnitError, normalize_unit
 
@@ -149,23 +158,62 @@ class ReadCell:
 
 
 @lru_cache(maxsize=1 << 16)
-def read_cell(text: str, decimal_separator: str, footnotes: frozenset[str], unit_printed: str | None) -> ReadCell:
+def read_cell(
+    text: str, decimal_separator: str | None, footnotes: frozenset[str], unit_printed: str | None
+) -> ReadCell:
     """A value cell and its unit: a `%` or CJK magnitude printed on the number (`15%`, `2,200萬`)
-    changes the row's unit for that cell. Raises RowError."""
+    changes the row's unit for that cell; a unit printed on it (`283.42噸`) must be the row's. Raises
+    RowError."""
     try:
         parsed = parse_cell(text, decimal_separator, footnotes)
+        row_unit = normalize_unit(unit_printed) if unit_printed else None
         if parsed.glued_unit and parsed.value is not None:
-            if parsed.glued_unit == "%" and unit_printed is None:
-                return ReadCell(parsed, "%", normalize_unit("%"))
-            if parsed.glued_unit != "%":
-                space = " " if parsed.glued_unit.isascii() else ""  # 2,200萬元, but 1 billion yuan
-                glued = f"{parsed.glued_unit}{space}{unit_printed or ''}".strip()
-                return ReadCell(parsed, glued, normalize_unit(unit_printed or "", parsed.glued_unit))
-        return ReadCell(parsed, unit_printed, normalize_unit(unit_printed) if unit_printed else None)
+            if parsed.glued_unit == "%":
+                if row_unit is not None and row_unit.unit != "%":
+                    raise RowError(
+                        "unit_conflict", f"{text.strip()!r} is a percentage; the row's unit is {unit_printed!r}"
+                    )
+                return ReadCell(parsed, unit_printed or "%", row_unit or normalize_unit("%"))
+            space = " " if parsed.glued_unit.isascii() else ""  # 2,200萬元, but 1 billion yuan
+            glued = f"{parsed.glued_unit}{space}{unit_printed or ''}".strip()
+            return ReadCell(parsed, glued, normalize_unit(unit_printed or "", parsed.glued_unit))
+        magnitude = next((m for m in CJK_MAGNITUDES if (parsed.printed_unit or "").startswith(m)), None)
+        if magnitude and unit_printed and label_key(parsed.printed_unit[len(magnitude) :]) == label_key(unit_printed):
+            glued = f"{magnitude}{unit_printed}"  # 2,200萬元 in a row of 元: the magnitude printed on the number
+            return ReadCell(parsed, glued, normalize_unit(unit_printed, magnitude))
+        if parsed.printed_unit:
+            try:
+                printed = normalize_unit(parsed.printed_unit)
+            except UnitError:
+                raise RowError("malformed_number", f"malformed number {text.strip()!r}") from None
+            if row_unit is not None and (printed.unit, printed.multiplier) != (row_unit.unit, row_unit.multiplier):
+                raise RowError(
+                    "unit_conflict",
+                    f"{text.strip()!r} prints the unit {parsed.printed_unit!r}; the row's is {unit_printed!r}",
+                )
+            return ReadCell(parsed, unit_printed or parsed.printed_unit, row_unit or printed)
+        return ReadCell(parsed, unit_printed, row_unit)
+    except AmbiguousNumberError as error:
+        raise RowError("ambiguous_number", str(error)) from None
+    except OutOfRangeError as error:
+        raise RowError("out_of_range", str(error)) from None
     except NumberFormatError as error:
         raise RowError("malformed_number", str(error)) from None
     except UnitError as error:
         raise RowError("unknown_unit", str(error)) from None
+
+
+def reads_as_value(text: str) -> bool:
+    """Whether a cell is a figure, for telling table rows from prose: a number with either decimal mark,
+    and a unit printed on it one the warehouse knows (`283.42噸`, but not `2019年`)."""
+    for separator in (".", ","):
+        try:
+            parsed = parse_cell(text, separator)
+            if parsed.value is not None and (parsed.printed_unit is None or normalize_unit(parsed.printed_unit)):
+                return True
+        except (NumberFormatError, UnitError):
+            continue
+    return False
 
 
 def company_code(text: str) -> str:
@@ -247,7 +295,10 @@ def validate_rows(
     notes = notes_by_table(footnotes)
     values: list[ReportedValue] = []
     rejects: list[RejectedLine] = []
-    first_seen: dict[tuple, str] = {}
+    first_seen: dict[tuple, _FirstPrinting] = {}
+    separator = metadata.decimal_separator or decimal_convention(
+        (cell.text for row in rows for cell in row.cells), metadata.language
+    )
     for row in rows:
         table = by_index[row.table_index]
 
@@ -280,13 +331,12 @@ def validate_rows(
             resolved.unit_printed,
             *(c.fiscal_year for c in row.cells),
         )
-        if seen in first_seen:
-            reject(
-                "duplicate_label",
-                f"label {resolved.label_as_printed!r} repeats in this table (first at {first_seen[seen]})",
-            )
+        if seen in first_seen:  # judged once every printing is known (_repeats_judged)
+            first_seen[seen].repeats.append((row, tuple(figure_key(cell.text) for cell in row.cells)))
             continue
-        first_seen[seen] = row.location
+        first_seen[seen] = first = _FirstPrinting(
+            row, resolved.label_as_printed, tuple(figure_key(cell.text) for cell in row.cells), len(values)
+        )
         if not row.cells:
             reject("no_value_cells", "the row has a label but no value column")
             continue
@@ -301,7 +351,7 @@ def validate_rows(
             try:
                 read = read_cell(
                     cell.text,
-                    metadata.decimal_separator,
+                    separator,
                     notes.get(row.table_index, frozenset()),
                     resolved.unit_printed,
                 )
@@ -347,4 +397,54 @@ def validate_rows(
                     **recognized,
                 )
             )
-    return values, rejects
+        first.end = len(values)
+    return _repeats_judged(first_seen.values(), values, rejects)
+
+
+@dataclass
+class _FirstPrinting:
+    """A label's first row in a table and the rows that repeat it: the same figures are kept once,
+    other figures in any of them make every printing a reject."""
+
+    row: TableRow
+    label: str
+    figures: tuple[str, ...]
+    start: int  # its values: values[start:end]
+    end: int = 0
+    repeats: list[tuple[TableRow, tuple[str, ...]]] = field(default_factory=list)
+
+
+def _repeats_judged(
+    firsts: Iterable[_FirstPrinting], values: list[ReportedValue], rejects: list[RejectedLine]
+) -> tuple[list[ReportedValue], list[RejectedLine]]:
+    """Every repeated row a reject: `duplicate_identical` beside a first row it agrees with, or
+    `duplicate_conflict` for every printing where they differ (no printing is chosen over another)."""
+    dropped: set[int] = set()
+    judged_any = False
+    for first in firsts:
+        if not first.repeats:
+            continue
+        judged_any = True
+        if all(figures == first.figures for _, figures in first.repeats):
+            judged = [
+                (
+                    row,
+                    "duplicate_identical",
+                    f"label {first.label!r} repeats {first.row.location} with the same figures: kept once",
+                )
+                for row, _ in first.repeats
+            ]
+        else:
+            dropped.update(range(first.start, first.end))
+            rows = [first.row, *(row for row, _ in first.repeats)]
+            where = ", ".join(row.location for row in rows)
+            reason = f"label {first.label!r} is printed with other figures at {where}: neither is taken"
+            judged = [(row, "duplicate_conflict", reason) for row in rows]
+        rejects += [
+            RejectedLine(row.table_index, row.line_number, row.location, 0, row.row_text, code, reason, row.page_number)
+            for row, code, reason in judged
+        ]
+    if not judged_any:
+        return values, rejects
+    kept = [value for i, value in enumerate(values) if i not in dropped]
+    return kept, sorted(rejects, key=lambda r: (r.page_number or 0, r.line_number, r.column_number))

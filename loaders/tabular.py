@@ -151,6 +151,8 @@ def _rows_of_sheet(
     ordinal across the workbook (XLSX), since sheets restart their row numbers.
     """
     roles: Roles | None = None
+    header: tuple[int, int] = (0, 0)  # (line, fields) of the header row
+    misfits: list[int] = []  # field counts of the rows whose count is not the header's
     titles: list[str] = []  # rows above the header: a sheet's title ("Environmental KPIs 2023")
     tables_by_name: dict[str, ReportTable] = {}
     for number, cells in records:
@@ -165,7 +167,9 @@ def _rows_of_sheet(
                     break
                 continue
             heading = titles[-1] if titles else heading
+            header = (number, len(cells))
             continue
+        fields = len(cells)
         cells = cells + [""] * (roles.width - len(cells))
         name = cells[roles.table].strip() if roles.table is not None and roles.table < len(cells) else heading
         table = tables_by_name.get(name)
@@ -197,6 +201,10 @@ def _rows_of_sheet(
                 for n, (position, (printed, year)) in enumerate(sorted(roles.years.items()), start=1)
             )
             problem = None
+        # A CSV record with more or fewer fields than its header has no column to trust.
+        if physical_lines and (fields < header[1] or any(cell.strip() for cell in cells[header[1] :])):
+            misfits.append(fields)
+            problem = ("wrong_field_count", f"{fields} fields where the header (line {header[0]}) has {header[1]}")
         page_text = _cell(cells, roles.page)
         layout.rows.append(
             TableRow(
@@ -216,6 +224,12 @@ def _rows_of_sheet(
                 passage_text=_cell(cells, roles.passage) or None,
                 date_text=_cell(cells, roles.date) or None,
             )
+        )
+    if misfits and len(misfits) == len(layout.rows) and len(set(misfits)) == 1:
+        raise DocumentError(
+            where,
+            f"the header has {header[1]} fields but every row has {misfits[0]}: the header does not fit the rows",
+            line=header[0],
         )
     if roles is None:
         raise NoHeader(

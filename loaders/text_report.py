@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 
 from loaders.labels import split_unit
 from loaders.models import Footnote, ReportTable, TableRow, ValueCell
-from loaders.numbers import NumberFormatError, parse_cell
-from loaders.rows import parse_year
+from loaders.rows import parse_year, reads_as_value
 from loaders.units import UnitError, normalize_unit
 
 _NOTES_MARKER = re.compile(r"^(?:註|注|附註|附注|備註|备注|notes?|remarks?)\s*[:：]\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -120,13 +119,7 @@ def _is_kpi_row(text: str) -> bool:
     cells = _cells(text)
     if len(cells) < 2 or parse_year(cells[1]) is not None:
         return False
-    for cell in cells[1:]:
-        try:
-            if parse_cell(cell).value is not None:
-                return True
-        except NumberFormatError:
-            continue
-    return False
+    return any(reads_as_value(cell) for cell in cells[1:])
 
 
 def _split_heading(run: _Run) -> tuple[list[Line], list[Line], list[Line]]:

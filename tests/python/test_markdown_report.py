@@ -208,10 +208,11 @@ def test_every_candidate_row_is_a_value_or_a_reject():
     assert len(layout.rows) == 6  # the empty row prints nothing
     reasons = {(r.line_number, r.column_number): r.reason_code for r in rejects}
     assert reasons == {
+        (3, 0): "duplicate_conflict",  # Scope 1 printed twice with other figures: neither is taken
         (4, 1): "malformed_number",
         (5, 0): "wrong_cell_count",
         (6, 0): "empty_label",
-        (7, 0): "duplicate_label",
+        (7, 0): "duplicate_conflict",
         (8, 0): "unknown_unit",
     }
     assert next(r for r in rejects if r.line_number == 5).reason == "expected 4 cells as in the header row, found 5"

@@ -2,7 +2,14 @@ from decimal import Decimal
 
 import pytest
 
-from loaders.numbers import NumberFormatError, parse_cell, parse_number
+from loaders.numbers import (
+    AmbiguousNumberError,
+    NumberFormatError,
+    OutOfRangeError,
+    decimal_convention,
+    parse_cell,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +95,64 @@ def test_a_document_with_decimal_commas():
 def test_refuses_more_decimals_than_are_kept_exactly():
     with pytest.raises(NumberFormatError, match="decimals"):
         parse_cell("0." + "1" * 11)
+
+
+@pytest.mark.parametrize(
+    ("printed", "value", "decimals"),
+    [
+        ("6.6e-5", Decimal("0.000066"), 6),  # the mantissa's one decimal, five places further
+        ("1.5E+3", Decimal("1500"), 0),
+        ("2e0", Decimal("2"), 0),
+    ],
+)
+def test_scientific_notation_is_read_exactly(printed, value, decimals):
+    cell = parse_cell(printed)
+    assert (cell.value, cell.decimals) == (value, decimals)
+
+
+def test_a_thousands_group_never_opens_with_zero():
+    """`0,042` is a decimal comma, never 42: with a decimal point it is no number at all."""
+    with pytest.raises(NumberFormatError, match="malformed number '0,042'"):
+        parse_cell("0,042", ".")
+    assert parse_cell("0,042", ",").value == Decimal("0.042")
+    assert parse_cell("0,042", None).value == Decimal("0.042")
+
+
+def test_a_figure_that_reads_two_ways_is_refused_when_the_document_does_not_say():
+    with pytest.raises(AmbiguousNumberError, match=r"'1,234' is 1234 with a decimal point and 1\.234 with a decimal"):
+        parse_cell("1,234", None)
+    assert parse_cell("1,234", ".").value == Decimal(1234)
+    assert parse_cell("1,234", ",").value == Decimal("1.234")
+    # Read one way only, or the same both ways: no doubt.
+    assert [parse_cell(text, None).value for text in ("22,782.26", "1.234,5", "12,5", "1 234,5", "1234")] == [
+        Decimal("22782.26"),
+        Decimal("1234.5"),
+        Decimal("12.5"),
+        Decimal("1234.5"),
+        Decimal(1234),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "language", "convention"),
+    [
+        (["0,042", "1.234,5", "1,234"], "en", ","),  # the semicolon CSV of decimal commas
+        (["22,782.26", "< 0,1", "1,234"], "de", "."),  # 22,782.26 settles it; `< 0,1` only suggests
+        (["12.5", "< 0,1", "1,234"], "en", "."),  # suggestions both ways: the language's convention
+        (["12.5", "< 0,1", "1,234"], "sv", ","),
+        (["1,234", "12"], "en", "."),  # nothing shown: English groups thousands with a comma
+        (["1,234", "12"], "de", ","),
+        (["1,234"], "xx", None),  # no evidence and no convention known
+        (["1,234.5", "1.234,5"], "en", None),  # the document settles both: nothing is guessed
+    ],
+)
+def test_the_decimal_mark_is_the_one_the_document_shows(cells, language, convention):
+    assert decimal_convention(cells, language) == convention
+
+
+def test_a_number_beyond_what_the_warehouse_holds_is_out_of_range():
+    with pytest.raises(OutOfRangeError, match="31 digits before the decimal mark"):
+        parse_cell("1000000000000000000000000000000")
+    with pytest.raises(OutOfRangeError):
+        parse_cell("1e30")
+    assert parse_cell("9" * 26).value == Decimal("9" * 26)

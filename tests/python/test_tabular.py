@@ -149,7 +149,7 @@ def test_the_bulk_csv_reader_reads_every_cell_as_the_row_by_row_reader_does(tmp_
         (r.line_number, r.column_number, r.reason_code, r.reason) for r in rejects
     ]
     assert {r["reason_code"] for r in bulk_rejects} == {
-        "duplicate_label",
+        "duplicate_identical",  # 283.42¹ and 283.42 print one figure
         "unknown_unit",
         "malformed_number",
         "empty_label",
@@ -200,3 +200,88 @@ def test_a_workbook_sheet_without_a_table_is_skipped_with_its_reason(tmp_path, e
     assert len(found.values) == 18
     skipped = [t for t in found.tables if not t.is_kpi_table]
     assert [(t.heading, t.skip_reason.startswith("no header row in 'Notes'")) for t in skipped] == [("Notes", True)]
+
+
+def _long_csv(tmp_path, text, name="k.csv"):
+    shutil.copy(FIXTURES / "xiaomi-2019-kpis.long.csv.yml", tmp_path / f"{name}.yml")
+    (tmp_path / name).write_text(text)
+    return read_document(tmp_path / name).extraction
+
+
+def test_a_row_with_more_or_fewer_fields_than_the_header_is_rejected(tmp_path):
+    found = _long_csv(
+        tmp_path,
+        "indicator,unit,year,value\n"
+        "Total energy consumption,MWh,2019,12,99\n"  # one field too many: which is the value?
+        "Direct energy consumption,MWh,2019\n"  # one too few: not "not reported"
+        "Indirect energy consumption,MWh,2019,5,\n",  # an empty field after the last column is no field
+    )
+    assert [(r.location, r.reason_code, r.reason) for r in found.rejects] == [
+        ("line 2", "wrong_field_count", "5 fields where the header (line 1) has 4"),
+        ("line 3", "wrong_field_count", "3 fields where the header (line 1) has 4"),
+    ]
+    assert [v.value_as_printed for v in found.values] == ["5"]
+
+
+def test_a_header_that_does_not_fit_its_rows_refuses_the_document(tmp_path):
+    """Every row one field longer than the header: the values would all be shifted (the year as value)."""
+    with pytest.raises(DocumentError, match=r"k\.csv:1: the header has 3 fields but every row has 4"):
+        _long_csv(tmp_path, "indicator,unit,value\nTotal energy consumption,MWh,2019,12\nWater,m3,2019,13\n")
+
+
+def test_a_semicolon_csv_of_decimal_commas_is_read_with_them(tmp_path):
+    found = _long_csv(
+        tmp_path,
+        "indicator;unit;year;value\nDirect energy consumption;MWh;2019;0,042\n"
+        "Indirect energy consumption;MWh;2019;1.234,5\nTotal energy consumption;MWh;2019;1,234\n",
+    )
+    assert found.bulk is not None and found.reject_count == 0
+    assert [(r["value_as_printed"], r["value_number"]) for r in batch_rows(found.bulk.values_path)] == [
+        ("0,042", Decimal("0.042")),
+        ("1.234,5", Decimal("1234.5")),
+        ("1,234", Decimal("1.234")),  # the document's own decimal comma, not 1234
+    ]
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_repeated_label_is_kept_once_when_it_agrees_and_never_when_it_does_not(tmp_path, bulk):
+    title = "" if bulk else "Environmental KPIs\n"  # a title above the header: read line by line
+    found = _long_csv(
+        tmp_path,
+        f"{title}indicator,unit,year,value\nTotal energy consumption,MWh,2019,12\n"
+        "Total energy consumption,MWh,2019,13\nWater consumption,m3,2019,5\nWater consumption,m3,2019,5¹\n",
+    )
+    assert (found.bulk is not None) == bulk
+    first = 2 if bulk else 3
+    rejects = batch_rows(found.bulk.rejects_path) if bulk else [vars(r) for r in found.rejects]
+    assert [(r["line_number"] - first, r["reason_code"]) for r in rejects] == [
+        (0, "duplicate_conflict"),
+        (1, "duplicate_conflict"),
+        (3, "duplicate_identical"),
+    ]
+    both = f"line {first}, line {first + 1}"
+    assert (
+        rejects[0]["reason"]
+        == f"label 'Total energy consumption' is printed with other figures at {both}: neither is taken"
+    )
+    assert rejects[2]["reason"].endswith(f"repeats line {first + 2} with the same figures: kept once")
+    values = batch_rows(found.bulk.values_path) if bulk else [vars(v) for v in found.values]
+    assert [(v["label_as_printed"], v["value_as_printed"]) for v in values] == [("Water consumption", "5")]
+
+
+def test_a_unit_printed_on_a_number_must_be_the_rows(tmp_path):
+    found = _long_csv(
+        tmp_path,
+        "indicator,unit,year,value\nDirect greenhouse gas emissions (Scope 1),噸,2019,283.42噸\n"
+        "Indirect greenhouse gas emissions (Scope 2),tonnes,2019,96.82%\n"
+        "Hazardous waste,kg,2019,12 t\nWater consumption,,2019,1.5 m3\n",
+    )
+    assert [(r.location, r.reason_code) for r in found.rejects] == [
+        ("line 3", "unit_conflict"),  # a percentage is no mass
+        ("line 4", "unit_conflict"),  # t printed in a row of kg: which is it?
+    ]
+    assert "'96.82%' is a percentage; the row's unit is 'tonnes'" in found.rejects[0].reason
+    assert [(v["value_number"], v["unit_normalized"]) for v in batch_rows(found.bulk.values_path)] == [
+        (Decimal("283.42"), "t"),
+        (Decimal("1.5"), "m3"),
+    ]

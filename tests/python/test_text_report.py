@@ -95,7 +95,7 @@ def test_numbered_notes_attach_to_their_table_and_stop_at_the_next_section(repor
         (1003, "溫室氣體排放總量(範圍一及範圍二)(噸) 22,782.26", "no_tab_separator", "no tab"),
         (1011, "人均無害廢棄物產生量(噸/人)", "no_tab_separator", "no tab"),
         (1010, "無害廢棄物總量(公擔)\t1,457.94", "unknown_unit", "unknown unit '公擔'"),
-        (1005, "直接溫室氣體排放總量(範圍一)(噸)\t283.42", "duplicate_label", "first at line 1004"),
+        (1005, "直接溫室氣體排放總量(範圍一)(噸)\t283.42", "duplicate_identical", "repeats line 1004 with the same"),
         (1025, "直接能源消耗總量(兆瓦時)\t1,449.47\t1,300.00", "wrong_cell_count", "found 3"),
         (1026, "\t32,833.11", "empty_label", "empty"),
     ],
