@@ -14,6 +14,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from loaders.errors import REFUSED_EXIT
 from loaders.publish import FAILED, PublishError, abandoned, builds_folder, publish
 
 
@@ -36,23 +37,33 @@ def _new_build(builds: Path) -> Path:
     return build
 
 
-def _steps(reports: list[Path], database: Path, target: Path, metadata: list[Path]) -> int:
+def _steps(reports: list[Path], database: Path, target: Path, metadata: list[Path], strict: bool) -> int:
+    """Load, run dbt, summarise; REFUSED_EXIT when all passed but some documents were refused."""
     from loaders.cli import main as loaders_main
     from loaders.summary import print_summary
 
     folders = [argument for folder in metadata for argument in ("--metadata", str(folder))]
-    status = loaders_main(["load", *map(str, reports), "--warehouse", str(database), *folders])
-    if status:
-        return status
+    loaded = loaders_main(["load", *map(str, reports), "--warehouse", str(database), *folders])
+    if loaded == REFUSED_EXIT and strict:
+        print("STRICT: a document was refused, so nothing is published", file=sys.stderr)
+        return 1
+    if loaded not in (0, REFUSED_EXIT):
+        return loaded
     (target / "run_results.json").unlink(missing_ok=True)
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt), "build", "--quiet", "--target-path", str(target), "--log-path", str(target)]
     status = subprocess.run(command, env={**os.environ, "WAREHOUSE": str(database)}, check=False).returncode
-    return print_summary(database, target / "run_results.json") or status
+    return print_summary(database, target / "run_results.json") or status or loaded
 
 
 def run_build(
-    reports: list[Path], warehouse: Path, target: Path, exports: Path, project: Path, metadata: list[Path]
+    reports: list[Path],
+    warehouse: Path,
+    target: Path,
+    exports: Path,
+    project: Path,
+    metadata: list[Path],
+    strict: bool = False,
 ) -> int:
     warehouse = warehouse.absolute()
     builds = builds_folder(warehouse)
@@ -66,11 +77,17 @@ def run_build(
         database = build / "warehouse.duckdb"
         previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
         try:
-            status = _steps(reports, database, target, metadata)
-            if status == 0:
+            status = _steps(reports, database, target, metadata, strict)
+            if status in (0, REFUSED_EXIT):
                 build_id = publish(build, warehouse, exports.absolute(), project, " ".join(map(str, reports)))
                 print(f"published {warehouse} (build {build_id}); exports in {exports.absolute()}")
-                return 0
+                if status == REFUSED_EXIT:
+                    print(
+                        f"published without the refused documents (listed first above; marts.dim_documents):"
+                        f" exit status {REFUSED_EXIT}",
+                        file=sys.stderr,
+                    )
+                return status
         except PublishError as error:
             print(f"error: {error}", file=sys.stderr)
             status = 1

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from loaders import seeds
-from loaders.errors import LoaderError
+from loaders.errors import REFUSED_EXIT, LoaderError
 from loaders.metadata import MetadataFolders
 from loaders.pipeline import discover, read_documents
 from loaders.warehouse import write_documents
@@ -49,13 +49,8 @@ def _load(args: argparse.Namespace) -> int:
                 keys = ", ".join(document.metadata.extra)
                 print(f"{document.metadata_path}: warning: kept, not read: {keys}", file=sys.stderr)
         for error in errors:
-            print(f"error: {error}", file=sys.stderr)
-        if errors:
-            print(
-                f"{len(errors)} document(s) could not be read; nothing was written to {args.warehouse}", file=sys.stderr
-            )
-            return 1
-        write_documents(args.warehouse, documents, prune=args.prune)
+            print(f"error: refused: {error}", file=sys.stderr)
+        write_documents(args.warehouse, documents, prune=args.prune, refused=result.refused)
     for document in documents:
         found_in = document.extraction
         kpi_tables = sum(table.is_kpi_table for table in found_in.tables)
@@ -77,6 +72,12 @@ def _load(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     print(f"loaded {len(documents)} document(s) into {args.warehouse} (schema raw)")
+    if errors:
+        print(
+            f"refused {len(errors)} document(s), listed above and in raw.refused_documents; the others are loaded",
+            file=sys.stderr,
+        )
+        return REFUSED_EXIT
     return 0
 
 
@@ -132,7 +133,13 @@ def _build(args: argparse.Namespace) -> int:
     from loaders.build import run_build
 
     return run_build(
-        args.reports, args.warehouse, args.target_path, args.exports, args.project, metadata_folders(args.metadata)
+        args.reports,
+        args.warehouse,
+        args.target_path,
+        args.exports,
+        args.project,
+        metadata_folders(args.metadata),
+        strict=args.strict,
     )
 
 
@@ -223,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--exports", type=Path, required=True, help="the published Parquet folder (a link too)")
     build.add_argument("--target-path", type=Path, default=Path("target/build"), help="dbt's target folder")
     build.add_argument("--project", type=Path, default=Path("."), help="project folder, for seeds and requirements")
+    build.add_argument(
+        "--strict", action="store_true", help="publish nothing when a document is refused (make build STRICT=1)"
+    )
     _metadata_option(build)
     build.set_defaults(handler=_build)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Exit status when some documents were refused and the others loaded (or published): not 1, so that
+# automation tells "published without them" from "nothing happened".
+REFUSED_EXIT = 3
+
 
 class LoaderError(Exception):
     """Base class: everything the CLI reports as a user-facing message."""

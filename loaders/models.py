@@ -238,6 +238,19 @@ class DocumentRow:
 
 
 @dataclass(frozen=True)
+class RefusedDocument:
+    """A document the loader could not read at all, or a second copy of one: kept with why and where, so
+    that the others are published beside it and nobody mistakes its absence for no data."""
+
+    document_sha256: str | None  # None when even its bytes cannot be read
+    document_path: str
+    refused_path: str  # the file the reason is in: the document or its sidecar
+    line_number: int | None  # the line of that file the reason names, where it names one
+    reason: str
+    refused_at: datetime
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
     """One document read and validated, ready to be written in one batch."""
 

@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from loaders import csv_table, tabular, text_report
@@ -17,6 +18,7 @@ from loaders.models import (
     Extraction,
     Footnote,
     ParsedDocument,
+    RefusedDocument,
     RejectedLine,
     ReportTable,
     TableRow,
@@ -215,10 +217,18 @@ def read_document(
     )
 
 
+def _sha256_or_none(path: Path) -> str | None:
+    try:
+        return sha256_of(path)
+    except OSError:
+        return None
+
+
 @dataclass
 class ReadResult:
     documents: list[ParsedDocument] = field(default_factory=list)
     errors: list[LoaderError] = field(default_factory=list)  # documents that could not be read
+    refused: list[RefusedDocument] = field(default_factory=list)  # the same, as raw.refused_documents rows
     skipped: list[DocumentSkipped] = field(default_factory=list)  # documents their sidecar says to skip
 
 
@@ -232,19 +242,32 @@ def read_documents(
     """Read every document; errors are collected so that one run reports them all."""
     result = ReadResult()
     by_hash: dict[str, str] = {}
+
+    def refuse(path: Path, error: LoaderError) -> None:
+        result.errors.append(error)
+        place = error if isinstance(error, DocumentError) else None
+        result.refused.append(
+            RefusedDocument(
+                document_sha256=_sha256_or_none(path),
+                document_path=display_path(path),
+                refused_path=place.path if place else display_path(path),
+                line_number=place.line if place else None,
+                reason=place.message if place else str(error),
+                refused_at=datetime.now(UTC),
+            )
+        )
+
     for path in progress(paths):
         try:
             document = read_document(path, workdir, folders, vocabulary)
         except LoaderError as error:
-            result.errors.append(error)
+            refuse(path, error)
             continue
         except DocumentSkipped as skipped:
             result.skipped.append(skipped)
             continue
         if document.sha256 in by_hash:
-            result.errors.append(
-                DocumentError(document.path, f"same content as {by_hash[document.sha256]}; load it once")
-            )
+            refuse(path, DocumentError(document.path, f"same content as {by_hash[document.sha256]}; load it once"))
             continue
         by_hash[document.sha256] = document.path
         result.documents.append(document)

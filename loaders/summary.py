@@ -90,6 +90,21 @@ def _print_findings(con: duckdb.DuckDBPyConnection) -> None:
         print(f"  PASS: {passed[0][4]}: {names}{more}")
 
 
+def _print_refused(con: duckdb.DuckDBPyConnection) -> None:
+    """The documents the build could not read, first: what is published lacks them."""
+    try:
+        refused = con.execute(
+            "select document_path, refused_path, line_number, reason from raw.refused_documents order by 1"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return
+    if refused:
+        print(f"REFUSED: {len(refused)} document(s), not in this build (marts.dim_documents, document_status)")
+    for path, where, line, reason in refused:
+        place = f"{where}:{line}" if line is not None else where
+        print(f"  {path}: {reason}" + (f" ({place})" if place != path else ""))
+
+
 def print_summary(warehouse: Path, run_results: Path) -> int:
     """Print the build summary; returns 1 when a check failed or errored, else 0."""
     if not run_results.is_file():
@@ -97,10 +112,11 @@ def print_summary(warehouse: Path, run_results: Path) -> int:
         return 1
     results = json.loads(run_results.read_text())["results"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        _print_refused(con)
         try:
             documents = con.execute(
                 "select document_path, value_count, reject_count, mapped_value_count, unmapped_label_count"
-                " from marts.dim_documents order by document_path"
+                " from marts.dim_documents where document_status = 'loaded' order by document_path"
             ).fetchall()
         except duckdb.CatalogException:  # the build stopped before the marts: what the loader wrote
             documents = con.execute(

@@ -22,13 +22,14 @@ from loaders.models import (
     Footnote,
     LabelOverride,
     ParsedDocument,
+    RefusedDocument,
     RejectedLine,
     ReportedValue,
     ReportTable,
 )
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 DECIMAL = pa.decimal128(38, 12)
 TEXT, INT, BOOL, DATE = pa.string(), pa.int32(), pa.bool_(), pa.date32()
@@ -52,11 +53,13 @@ _RECORDS: dict[str, tuple[type, dict[str, type]]] = {
     "rejected_lines": (RejectedLine, {}),
     "boundary_overrides": (BoundaryOverride, {}),
     "label_overrides": (LabelOverride, {"label_key": str}),
+    "refused_documents": (RefusedDocument, {}),
 }
 
 
 def _fields(record: type, derived: dict[str, type]) -> dict[str, tuple[pa.DataType, bool]]:
-    """A record's columns from its type hints: `X | None` is a nullable column of X."""
+    """A record's columns from its type hints: `X | None` is a nullable column of X. Each is keyed on its
+    document's hash, first; a record may declare that column itself (a refused document may have none)."""
     hints = typing.get_type_hints(record)
     columns: dict[str, tuple[pa.DataType, bool]] = {"document_sha256": (TEXT, False)}
     for field in dataclasses.fields(record):
@@ -161,8 +164,14 @@ def _arrow(table: str, rows: Iterable[dict]) -> pa.Table:
     return pa.Table.from_pylist(list(rows), schema=schema)
 
 
-def write_documents(warehouse: Path, documents: Sequence[ParsedDocument], prune: bool = False) -> None:
-    """Replace these documents' rows (matched by path or content hash) in one transaction.
+def write_documents(
+    warehouse: Path,
+    documents: Sequence[ParsedDocument],
+    prune: bool = False,
+    refused: Sequence[RefusedDocument] = (),
+) -> None:
+    """Replace these documents' rows (matched by path or content hash) in one transaction; a refused
+    document's earlier rows go, and its refusal is kept (keyed on its path: a copy shares a hash).
 
     With `prune`, documents not in `documents` are removed too, so `raw` mirrors the folder loaded.
     """
@@ -171,6 +180,7 @@ def write_documents(warehouse: Path, documents: Sequence[ParsedDocument], prune:
     for document in documents:
         for table, rows in _rows(document, loaded_at).items():
             batches[table].extend(rows)
+    batches["refused_documents"] = [dataclasses.asdict(item) for item in refused]
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(warehouse))
@@ -182,15 +192,18 @@ def write_documents(warehouse: Path, documents: Sequence[ParsedDocument], prune:
         try:
             incoming = _arrow("documents", batches["documents"])
             con.register("incoming_documents", incoming)
+            con.register("incoming_refused", _arrow("refused_documents", batches["refused_documents"]))
+            paths = "select document_path from incoming_documents union all select document_path from incoming_refused"
             replaced = (
                 "select document_sha256 from raw.documents"
                 if prune
-                else """select document_sha256 from raw.documents
-                   where document_path in (select document_path from incoming_documents)
+                else f"""select document_sha256 from raw.documents
+                   where document_path in ({paths})
                       or document_sha256 in (select document_sha256 from incoming_documents)"""
             )
+            con.execute(f"delete from raw.refused_documents{'' if prune else f' where document_path in ({paths})'}")
             # Children first: the subquery reads raw.documents, which goes last.
-            for table in reversed(list(TABLES)):
+            for table in reversed([table for table in TABLES if table != "refused_documents"]):
                 con.execute(f"delete from raw.{table} where document_sha256 in ({replaced})")
             for document in documents:
                 if bulk := document.extraction.bulk:

@@ -14,6 +14,7 @@
     'audit_items_within_totals',
     'audit_year_on_year',
     'audit_restatements',
+    'audit_document_agreements',
 ] %}
 
 with

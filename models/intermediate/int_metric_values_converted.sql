@@ -22,6 +22,7 @@ with_conversion as (
         metric_values.*,
         kpi_catalogue.quantity,
         kpi_catalogue.kind as metric_kind,
+        kpi_catalogue.is_signed,
         case
             when metric_values.currency is not null
                 then replace(kpi_catalogue.canonical_unit, '¤', metric_values.currency)
@@ -61,14 +62,52 @@ bounded as (
     from converted
 ),
 
+-- A value that breaks its metric's rules is a reject of that value (fct_rejected_lines), never a
+-- fact, and never fails the build: a unit of another dimension, a negative amount.
+checked as (
+    select
+        *,
+        case
+            when has_unit and not has_unit_conversion then 'unit_conflict'
+            when value_canonical < 0 and not is_signed then 'negative_value'
+        end as rule_broken_code
+    from bounded
+),
+
+-- Documents on one year printing one figure differently (a report and its data file): neither
+-- stands for the company-year, whichever file name sorts first (audit_document_agreements names both).
+disputed as (
+    select
+        *,
+        coalesce(max(value_lower) over (
+            partition by
+                company_id, fiscal_year, metric_code, members, has_unit_conversion, rule_broken_code, is_reported,
+                source_priority, document_fiscal_year
+        ) > min(value_upper) over (
+            partition by
+                company_id, fiscal_year, metric_code, members, has_unit_conversion, rule_broken_code, is_reported,
+                source_priority, document_fiscal_year
+        ), false) and metric_kind <> 'item' as is_disputed
+    from checked
+),
+
 -- The value that stands for a company, year and metric: a reported figure over a not-reported one,
 -- a report over reference data, the latest report over earlier ones (a restatement wins).
 ranked as (
     select
         *,
+        case rule_broken_code
+            when 'unit_conflict'
+                then
+                    'unit ''' || unit_as_printed || ''' (' || unit_normalized || ') does not fit metric '
+                    || metric_code || ' (a quantity of ' || quantity || ' in ' || canonical_unit || ')'
+            when 'negative_value'
+                then metric_code || ' is never below zero: ' || value_as_printed || ' is printed'
+        end as rule_broken_reason,
         -- Itemised facts (single donations) each stand for themselves.
-        has_unit_conversion and (metric_kind = 'item' or row_number() over (
-            partition by company_id, fiscal_year, metric_code, members, has_unit_conversion
+        has_unit_conversion and rule_broken_code is null and not is_disputed
+        and (metric_kind = 'item' or row_number() over (
+            partition by company_id, fiscal_year, metric_code, members, has_unit_conversion, rule_broken_code
             order by
                 case when is_reported then 0 else 1 end,
                 source_priority asc,
@@ -77,7 +116,7 @@ ranked as (
                 line_number asc,
                 column_number asc
         ) = 1) as is_preferred
-    from bounded
+    from disputed
 )
 
 select * from ranked

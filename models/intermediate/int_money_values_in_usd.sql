@@ -5,7 +5,7 @@ with
 
 metric_values as (
     select * from {{ ref('int_metric_values_converted') }}
-    where quantity = 'money' and has_unit_conversion and value_canonical is not null
+    where quantity = 'money' and has_unit_conversion and rule_broken_code is null and value_canonical is not null
 ),
 
 fx_rates as (

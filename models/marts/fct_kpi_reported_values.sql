@@ -4,7 +4,7 @@ with
 
 metric_values as (
     select * from {{ ref('int_metric_values_converted') }}
-    where source_kind = 'report' and has_unit_conversion
+    where source_kind = 'report' and has_unit_conversion and rule_broken_code is null
 ),
 
 kpi_catalogue as (

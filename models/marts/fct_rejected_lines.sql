@@ -1,3 +1,5 @@
+-- Every candidate row or cell that is no fact: what the loader rejected, and the values that broke
+-- their metric's rules once mapped (a unit of another dimension, a negative amount).
 with
 
 rejected_lines as (
@@ -10,6 +12,15 @@ documents as (
 
 report_tables as (
     select * from {{ ref('stg_reports__tables') }}
+),
+
+reported_values as (
+    select * from {{ ref('stg_reports__values') }}
+),
+
+metric_values as (
+    select * from {{ ref('int_metric_values_converted') }}
+    where source_kind = 'report' and rule_broken_code is not null
 ),
 
 located as (
@@ -33,6 +44,37 @@ located as (
         on
             rejected_lines.document_sha256 = report_tables.document_sha256
             and rejected_lines.table_index = report_tables.table_index
+),
+
+rules_broken as (
+    select
+        documents.company_id,
+        documents.fiscal_year,
+        documents.document_path,
+        metric_values.document_sha256,
+        metric_values.line_number,
+        metric_values.location,
+        metric_values.page_number,
+        metric_values.column_number,
+        metric_values.table_heading,
+        reported_values.line_text,
+        metric_values.rule_broken_code as reason_code,
+        metric_values.rule_broken_reason || '; label ''' || metric_values.label_as_printed || '''' as reason
+    from metric_values
+    inner join documents
+        on metric_values.document_sha256 = documents.document_sha256
+    inner join reported_values
+        on
+            metric_values.document_sha256 = reported_values.document_sha256
+            and metric_values.line_number = reported_values.line_number
+            and metric_values.column_number = reported_values.column_number
+            and coalesce(metric_values.page_number, 0) = coalesce(reported_values.page_number, 0)
+),
+
+rejected as (
+    select * from located
+    union all
+    select * from rules_broken
 )
 
-select * from located
+select * from rejected

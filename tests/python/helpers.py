@@ -84,6 +84,7 @@ def run_make_build(
     project: Path = ROOT,
     reports: Path | list[Path] | None = None,
     metadata: list[Path] | None = None,
+    strict: bool = False,
 ) -> tuple[subprocess.CompletedProcess, Path]:
     """`make build` (or `make audit`, into folder/audit) of folder/reports (or `reports`, one folder or several)
     into folder/warehouse.duckdb, with the project's metadata folder unless `metadata` names others."""
@@ -99,6 +100,7 @@ def run_make_build(
             f"WAREHOUSE={warehouse}",
             f"BUILD_DIR={folder / 'dbt'}",
             f"AUDIT_DIR={folder / 'audit'}",
+            *(["STRICT=1"] if strict else []),
         ],
         cwd=project,
         capture_output=True,

@@ -148,27 +148,62 @@ def test_a_garbled_line_is_rejected_with_file_and_line_and_nothing_else_is_lost(
     ]
 
 
-def test_a_unit_of_the_wrong_dimension_is_not_read_as_the_metric_and_fails_a_decision_naming_document_and_line(
-    tmp_path,
-):
+def test_a_unit_of_the_wrong_dimension_is_never_a_fact_of_the_metric_and_rejects_only_that_value(tmp_path):
     # The recognizer does not read tonnes as energy: the row is unmapped, with why.
     result, warehouse = make_build(tmp_path, {1024: "綜合能源消耗總量(噸)\t34,282.58"})
     assert result.returncode == 0, result.stdout
     assert query(warehouse, "select label_as_printed, recognition_note from marts.fct_unmapped_labels") == [
         ("綜合能源消耗總量(噸)", "unit t does not fit energy_total")
     ]
-    # A decision written down for it is held to the metric's unit: the build fails naming the line.
+    # A decision written down for it is held to the metric's unit: that value is a reject naming the
+    # line, the rest of the document is published.
     sidecar = tmp_path / "reports" / f"{REPORT.name}.yml"
     sidecar.write_text(
         sidecar.read_text(encoding="utf-8")
         + "  - label: 綜合能源消耗總量\n    metric: energy_total\n    basis: the table's total energy\n",
         encoding="utf-8",
     )
-    result, _ = run_make_build(tmp_path)
-    assert result.returncode != 0
-    assert f"{REPORT.name} line 1024: unit '噸' (t) does not fit metric energy_total (a quantity of energy in MWh)" in (
-        result.stdout
+    result, warehouse = run_make_build(tmp_path)
+    assert result.returncode == 0, result.stdout
+    reason = (
+        "unit '噸' (t) does not fit metric energy_total (a quantity of energy in MWh); label '綜合能源消耗總量(噸)'"
     )
+    assert f"{REPORT.name} line 1024: rejected (unit_conflict): {reason}" in result.stdout
+    assert query(warehouse, "select line_number, reason_code, reason from marts.fct_rejected_lines") == [
+        (1024, "unit_conflict", reason)
+    ]
+    assert query(warehouse, "select count(*) from marts.fct_kpi_values where metric_code = 'energy_total'") == [(0,)]
+    assert query(warehouse, "select value_count, reject_count from marts.dim_documents") == [(17, 1)]
+
+
+def test_a_refused_document_does_not_sink_the_others_unless_strict(tmp_path):
+    report = copy_report(tmp_path / "reports")
+    sidecar = (tmp_path / "reports" / f"{REPORT.name}.yml").read_text(encoding="utf-8")
+    for name, text in (("empty.csv", ""), ("shifted.csv", "indicator,unit,value\nWater consumption,m3,2019,12\n")):
+        (tmp_path / "reports" / name).write_text(text, encoding="utf-8")
+        (tmp_path / "reports" / f"{name}.yml").write_text(sidecar, encoding="utf-8")
+    result, warehouse = run_make_build(tmp_path)
+    # Published without them, and the status says so: the loader's 3, which make reports as its Error 3.
+    assert "Error 3" in result.stderr and f"published {warehouse}" in result.stdout, result.stdout + result.stderr
+    refused = result.stdout[: result.stdout.index(f"  {report}:")]  # listed before the documents published
+    assert "REFUSED: 2 document(s)" in refused
+    assert f"{tmp_path}/reports/empty.csv: empty CSV file: expected a header row" in refused
+    assert "the header has 3 fields but every row has 4: the header does not fit the rows" in refused
+    assert query(warehouse, "select document_status, count(*) from marts.dim_documents group by 1 order by 1") == [
+        ("loaded", 1),
+        ("refused", 2),
+    ]
+    assert query(
+        warehouse,
+        "select refused_line_number, refusal_reason from marts.dim_documents where document_path like '%shifted.csv'",
+    ) == [(1, "the header has 3 fields but every row has 4: the header does not fit the rows")]
+    assert query(warehouse, "select count(*) from marts.fct_kpi_values") == [(18,)]
+    # STRICT=1: a refusal publishes nothing; the warehouse stays as it was.
+    (tmp_path / "reports" / "empty.csv").write_text("indicator,unit,2019\n", encoding="utf-8")
+    result, _ = run_make_build(tmp_path, strict=True)
+    assert result.returncode != 0
+    assert "STRICT: a document was refused, so nothing is published" in result.stderr
+    assert query(warehouse, "select count(*) from marts.dim_documents where document_status = 'refused'") == [(2,)]
 
 
 def test_a_failed_build_leaves_the_published_warehouse_as_it_was(tmp_path):

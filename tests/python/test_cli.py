@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.errors import REFUSED_EXIT
+
 from .helpers import ROOT, copy_report
 
 RAW_TABLES = [
@@ -20,6 +22,7 @@ RAW_TABLES = [
     "rejected_lines",
     "boundary_overrides",
     "label_overrides",
+    "refused_documents",
 ]
 
 
@@ -107,15 +110,22 @@ def test_a_garbled_line_is_reported_with_file_and_line_and_kept(tmp_path):
         ]
 
 
-def test_a_document_without_metadata_fails_without_a_traceback_and_writes_nothing(tmp_path):
+def test_a_document_without_metadata_is_refused_without_a_traceback_and_the_others_load(tmp_path):
     warehouse = tmp_path / "w.duckdb"
     report = copy_report(tmp_path / "in")
     report.with_name(report.name + ".yml").unlink()
-    result = load(report, "--warehouse", warehouse)
-    assert result.returncode == 1
-    assert f"{report}: no metadata file: expected {report.name}.yml beside it or in metadata" in result.stderr
+    result = load(report, "reports/xiaomi-2019-community-investment.csv", "--warehouse", warehouse)
+    assert result.returncode == REFUSED_EXIT  # not 0: automation notices; not 1: the others are loaded
+    message = f"no metadata file: expected {report.name}.yml beside it or in metadata"
+    assert f"error: refused: {report}: {message}" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not warehouse.exists()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select document_path from raw.documents").fetchall() == [
+            ("reports/xiaomi-2019-community-investment.csv",)
+        ]
+        assert con.execute(
+            "select document_path, refused_path, line_number, reason from raw.refused_documents"
+        ).fetchall() == [(str(report), str(report), None, message)]
 
 
 def test_bad_metadata_names_file_and_field(tmp_path):
@@ -123,7 +133,7 @@ def test_bad_metadata_names_file_and_field(tmp_path):
     sidecar = report.with_name(report.name + ".yml")
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("fiscal_year: 2019", "fiscal_year: FY19"))
     result = load(report, "--warehouse", tmp_path / "w.duckdb")
-    assert result.returncode == 1
+    assert result.returncode == REFUSED_EXIT
     assert f"{sidecar}: field 'fiscal_year' must be a year such as 2019, got 'FY19'" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -135,12 +145,14 @@ def test_missing_path_is_a_clear_error(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_the_same_document_twice_in_one_load_is_an_error(tmp_path):
-    copy_report(tmp_path / "a")
-    copy_report(tmp_path / "b")
+def test_the_same_document_twice_in_one_load_is_loaded_once_and_the_copy_refused(tmp_path):
+    first, second = copy_report(tmp_path / "a"), copy_report(tmp_path / "b")
     result = load(tmp_path, "--warehouse", tmp_path / "w.duckdb")
-    assert result.returncode == 1
-    assert "same content as" in result.stderr
+    assert result.returncode == REFUSED_EXIT
+    assert f"{second}: same content as {first}; load it once" in result.stderr
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select document_path from raw.documents").fetchall() == [(str(first),)]
+        assert con.execute("select document_path from raw.refused_documents").fetchall() == [(str(second),)]
 
 
 def test_a_warehouse_held_by_another_process_is_a_clear_error(tmp_path):
@@ -225,7 +237,7 @@ def test_a_sidecar_pinned_to_another_documents_hash_does_not_apply(tmp_path):
     other = "0" * 64
     sidecar.write_text(f"document_sha256: {other}\n" + sidecar.read_text(encoding="utf-8"), encoding="utf-8")
     result = load(report, "--metadata", tmp_path / "metadata", "--warehouse", tmp_path / "w.duckdb")
-    assert result.returncode == 1
+    assert result.returncode == REFUSED_EXIT
     assert f"{sidecar} describes another document (document_sha256 {other})" in result.stderr
     assert "Traceback" not in result.stderr
     # Pinned to this document's hash, it applies; a second, unpinned copy elsewhere is then ambiguous.
@@ -238,9 +250,8 @@ def test_metadata_in_two_places_is_an_error_naming_both(tmp_path):
     report, sidecar = _store(tmp_path)
     shutil.copy(sidecar, report.with_name(sidecar.name))
     result = load(report, "--metadata", tmp_path / "metadata", "--warehouse", tmp_path / "w.duckdb")
-    assert result.returncode == 1
+    assert result.returncode == REFUSED_EXIT
     assert f"metadata found in two places: {report.with_name(sidecar.name)} and {sidecar}" in result.stderr
-    assert not (tmp_path / "w.duckdb").exists()
 
 
 def test_several_folders_load_in_one_run_and_a_sidecar_may_skip_a_document(tmp_path):
