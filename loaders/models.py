@@ -93,6 +93,7 @@ class ValueCell:
     fiscal_year: int | None  # year the column reports; None means the document's fiscal year
     text: str  # the cell as printed, wrapped lines joined with a space
     markers: tuple[str, ...] = ()  # footnote markers a reader saw as superscripts, already cut from `text`
+    problem: tuple[str, str] | None = None  # (reason_code, reason) when the reader found no figure to read
 
 
 @dataclass(frozen=True)

@@ -348,6 +348,9 @@ def validate_rows(
             )
         recognized = recognitions.get(context, {})
         for cell in row.cells:
+            if cell.problem is not None:
+                reject(*cell.problem, cell.column_number)
+                continue
             try:
                 read = read_cell(
                     cell.text,

@@ -133,13 +133,23 @@ class TabularLayout:
     line_count: int = 0
 
 
+@dataclass(frozen=True)
+class Record:
+    """A row of a CSV file or a sheet, as text, with what a workbook says about it besides."""
+
+    number: int
+    cells: list[str]
+    is_section: bool = False  # a workbook row merged across its columns: a heading, never values
+    problems: dict[int, tuple[str, str]] = field(default_factory=dict)  # position -> (reason_code, reason)
+
+
 def _cell(cells: list[str], position: int | None) -> str:
     return cells[position].strip() if position is not None and position < len(cells) else ""
 
 
 def _rows_of_sheet(
     layout: TabularLayout,
-    records: Iterator[tuple[int, list[str]]],
+    records: Iterator[Record],
     heading: str,
     where: str,
     location_of: Callable[[int], str],
@@ -155,8 +165,13 @@ def _rows_of_sheet(
     misfits: list[int] = []  # field counts of the rows whose count is not the header's
     titles: list[str] = []  # rows above the header: a sheet's title ("Environmental KPIs 2023")
     tables_by_name: dict[str, ReportTable] = {}
-    for number, cells in records:
+    section = ""  # the merged section row above: the parent of the rows under it
+    for record in records:
+        number, cells = record.number, record.cells
         if not any(cell.strip() for cell in cells):
+            continue
+        if roles is not None and record.is_section:
+            section = " ".join(cell.strip() for cell in cells if cell.strip())
             continue
         if roles is None:
             try:
@@ -191,13 +206,17 @@ def _rows_of_sheet(
         if roles.is_long:
             year_text = _cell(cells, roles.year)
             year = parse_year(year_text) if year_text else None
-            value_cells = (ValueCell(1, year_text or None, year, _cell(cells, roles.value)),)
+            value_cells = (
+                ValueCell(
+                    1, year_text or None, year, _cell(cells, roles.value), problem=record.problems.get(roles.value)
+                ),
+            )
             problem = None
             if year_text and year is None:
                 problem = ("malformed_year", f"year {year_text!r} is not a year such as 2019 or FY2023")
         else:
             value_cells = tuple(
-                ValueCell(n, printed, year, _cell(cells, position))
+                ValueCell(n, printed, year, _cell(cells, position), problem=record.problems.get(position))
                 for n, (position, (printed, year)) in enumerate(sorted(roles.years.items()), start=1)
             )
             problem = None
@@ -211,7 +230,7 @@ def _rows_of_sheet(
                 table_index=table.table_index,
                 line_number=number if physical_lines else len(layout.rows) + 1,
                 location=location_of(number),
-                label_parts=(_cell(cells, roles.label),),
+                label_parts=(section, _cell(cells, roles.label)) if section else (_cell(cells, roles.label),),
                 cells=value_cells,
                 row_text="\t".join(cells).rstrip("\t"),
                 page_number=int(page_text) if page_text.isdigit() else None,
@@ -249,10 +268,10 @@ def parse_csv(path: str, text: str) -> TabularLayout:
     reader = csv.reader(io.StringIO(text), dialect)
     layout = TabularLayout(line_count=text.count("\n") + (not text.endswith("\n")))
 
-    def records() -> Iterator[tuple[int, list[str]]]:
+    def records() -> Iterator[Record]:
         try:
             for cells in reader:
-                yield reader.line_num, cells
+                yield Record(reader.line_num, cells)
         except csv.Error as error:
             raise DocumentError(path, f"not readable as CSV: {error}", line=reader.line_num) from None
 
@@ -280,19 +299,41 @@ def _excel_text(value: object, number_format: str) -> str:
 
 
 def parse_xlsx(path: str, data: bytes) -> TabularLayout:
-    """Every sheet of an XLSX workbook as a table, its header in the first non-empty row."""
+    """Every sheet of an XLSX workbook as a table, its header in the first non-empty row.
+
+    Read twice: for the values a spreadsheet last computed, and for its formulas, so that a formula
+    never computed (a file written by a program, not Excel) is a reject, not a blank "not reported"."""
     import openpyxl  # imported here: only XLSX documents need it
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise DocumentError(path, f"not readable as XLSX: {error}") from None
     layout = TabularLayout()
-    for sheet in workbook.worksheets:
+    for sheet, formula_sheet in zip(workbook.worksheets, formulas.worksheets, strict=True):
+        # Rows a merged range spans across columns: section headings (`Emissions` over the table).
+        merged = {
+            row
+            for cells in sheet.merged_cells.ranges
+            if cells.max_col > cells.min_col
+            for row in range(cells.min_row, cells.max_row + 1)
+        }
 
-        def records(sheet=sheet) -> Iterator[tuple[int, list[str]]]:
-            for number, row in enumerate(sheet.iter_rows(), start=1):
-                yield number, [_excel_text(c.value, c.number_format or "General") for c in row]
+        def records(sheet=sheet, formula_sheet=formula_sheet, merged=merged) -> Iterator[Record]:
+            rows = zip(sheet.iter_rows(), formula_sheet.iter_rows(), strict=False)
+            for number, (row, written) in enumerate(rows, start=1):
+                problems = {
+                    position: (
+                        "formula_without_cached_value",
+                        f"cell {cell.coordinate} holds the formula {formula.value} but no value computed for it:"
+                        " open and save the workbook in a spreadsheet program",
+                    )
+                    for position, (cell, formula) in enumerate(zip(row, written, strict=False))
+                    if cell.value is None and isinstance(formula.value, str) and formula.value.startswith("=")
+                }
+                texts = [_excel_text(c.value, c.number_format or "General") for c in row]
+                yield Record(number, texts, is_section=number in merged, problems=problems)
 
         try:
             _rows_of_sheet(
@@ -308,7 +349,7 @@ def parse_xlsx(path: str, data: bytes) -> TabularLayout:
                 ReportTable(len(layout.tables) + 1, sheet.title, None, None, 0, 0, False, error.message)
             )
         layout.line_count += sheet.max_row or 0
-    workbook.close()
+    formulas.close()
     if not any(table.is_kpi_table for table in layout.tables):
         raise DocumentError(path, "no sheet has a header row naming year columns (wide) or a value column (long)")
     return layout

@@ -285,3 +285,29 @@ def test_a_unit_printed_on_a_number_must_be_the_rows(tmp_path):
         (Decimal("283.42"), "t"),
         (Decimal("1.5"), "m3"),
     ]
+
+
+def test_a_workbook_formula_never_computed_is_a_reject_and_a_merged_section_row_a_heading(tmp_path):
+    """A program that writes `=B3+B4` stores no value for it: that is no "not reported". A row merged
+    across the table (`Greenhouse gas emissions`) is a heading over the rows below, never values."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "KPIs"
+    sheet.append(["KPI", "Unit", "FY2019"])
+    sheet.append(["Greenhouse gas emissions"])
+    sheet.merge_cells("A2:C2")
+    sheet.append(["Scope 1", "tCO2e", 283.42])
+    sheet.append(["Scope 2", "tCO2e", 22498.84])
+    sheet.append(["Scope 1 and 2", "tCO2e", "=C3+C4"])
+    workbook.save(tmp_path / "k.xlsx")
+    shutil.copy(FIXTURES / "xiaomi-2019-kpis.long.csv.yml", tmp_path / "k.xlsx.yml")
+    found = read_document(tmp_path / "k.xlsx").extraction
+    assert found.candidate_line_count == 3  # the section row is no candidate
+    assert [(r.location, r.column_number, r.reason_code) for r in found.rejects] == [
+        ("sheet 'KPIs' row 5", 1, "formula_without_cached_value")
+    ]
+    assert "cell C5 holds the formula =C3+C4 but no value computed for it" in found.rejects[0].reason
+    assert [(v.label_as_printed, v.value_number) for v in found.values] == [
+        ("Greenhouse gas emissions / Scope 1", Decimal("283.42")),
+        ("Greenhouse gas emissions / Scope 2", Decimal("22498.84")),
+    ]
