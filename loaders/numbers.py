@@ -78,6 +78,12 @@ _GROUP_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009'’](?=\d{3}(?:\D|$))")
 # A thousands group never opens with 0: `0,042` is no 42.
 _POINT_NUMBER = re.compile(r"^(?P<int>[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
 _COMMA_NUMBER = re.compile(r"^(?P<int>[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?$")
+# A bare figure as most cells print it, per decimal mark (None: digits only, which read one way).
+_PLAIN = {
+    ".": re.compile(r"(?P<sign>-?)(?P<int>[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d{1,10}))?"),
+    ",": re.compile(r"(?P<sign>-?)(?P<int>[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d{1,10}))?"),
+    None: re.compile(r"(?P<sign>-?)(?P<int>\d+)(?P<frac>)"),
+}
 _SCIENTIFIC = re.compile(r"^(?P<int>\d+)(?:(?P<sep>[.,])(?P<frac>\d+))?[eE](?P<exp>[+-]?\d{1,3})$")
 # A comma followed by one or two digits can only be a decimal comma.
 _UNAMBIGUOUS_DECIMAL_COMMA = re.compile(r"^\d+,\d{1,2}$|^\d{1,3}(?:\.\d{3})+,\d+$")
@@ -251,6 +257,13 @@ def _cut_glued_footnote(text: str, decimal_separator: str | None, footnotes: fro
 
 def parse_cell(text: str, decimal_separator: str | None = ".", footnotes: frozenset[str] = frozenset()) -> ParsedCell:
     """Read a value cell exactly as printed; raises NumberFormatError when it is not a number."""
+    if (plain := _PLAIN.get(decimal_separator)) and (match := plain.fullmatch(text)):
+        # Most cells of a large document: a bare figure, read without the general grammar below.
+        fraction = match["frac"] or ""
+        whole = match["int"].replace(",", "").replace(".", "")
+        if len(whole.lstrip("0")) <= MAX_INTEGER_DIGITS:
+            value = Decimal(f"{whole}.{fraction}" if fraction else whole)
+            return ParsedCell(-value if match["sign"] else value, len(fraction))
     markers: list[str] = []
     stripped = text.strip()
     superscript = _TRAILING_SUPERSCRIPT.search(stripped)

@@ -65,11 +65,21 @@ def _is_cjk(term: str) -> bool:
     return any(unicodedata.east_asian_width(char) in "WF" for char in term)
 
 
+@cache
+def _needle(words: str) -> str:
+    return words if _is_cjk(words) else f" {words} "
+
+
 @dataclass(frozen=True)
 class _Term:
     words: str  # matching form, without padding
     kind: str  # metric, member, axis, total, stop, filler
     code: str
+
+    @property
+    def needle(self) -> str:
+        """What is searched for: CJK terms match inside words, others as whole words."""
+        return _needle(self.words)
 
 
 @dataclass
@@ -99,8 +109,8 @@ class Vocabulary:
         for term in self.terms:
             if term.kind not in kinds:
                 continue
-            cjk = _is_cjk(term.words)  # CJK terms match inside words; others as whole words
-            needle = term.words if cjk else f" {term.words} "
+            needle = term.needle
+            cjk = len(needle) == len(term.words)
             start = words.find(needle)
             while start >= 0:
                 begin, end = (start, start + len(needle)) if cjk else (start + 1, start + len(needle) - 1)

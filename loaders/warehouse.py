@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -116,9 +116,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, list[dict]]:
+def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, pa.Table]:
     meta, found = document.metadata, document.extraction
-    key = {"document_sha256": document.sha256}
     row = DocumentRow(
         document_path=document.path,
         document_format=found.document_format,
@@ -142,26 +141,35 @@ def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, list[dict]
         loaded_at=loaded_at,
     )
 
-    def records(items: Iterable) -> list[dict]:
-        return [{**key, **dataclasses.asdict(item)} for item in items]
+    def records(table: str, items: Sequence, **derived: list) -> pa.Table:
+        return _arrow(table, items, key=document.sha256, **derived)
 
+    overrides = meta.label_overrides
     return {
-        "documents": records([row]),
-        "report_tables": records(found.tables),
-        "reported_values": records(found.values),
-        "footnotes": records(found.footnotes),
+        "documents": records("documents", [row]),
+        "report_tables": records("report_tables", found.tables),
+        "reported_values": records("reported_values", found.values),
+        "footnotes": records("footnotes", found.footnotes),
         # A bulk reader's rejects are in its batch; `rejects` holds only the first few, for messages.
-        "rejected_lines": [] if found.bulk else records(found.rejects),
-        "boundary_overrides": records(meta.boundary_overrides),
-        "label_overrides": [
-            {**record, "label_key": label_key(record["label"])} for record in records(meta.label_overrides)
-        ],
+        "rejected_lines": records("rejected_lines", [] if found.bulk else found.rejects),
+        "boundary_overrides": records("boundary_overrides", meta.boundary_overrides),
+        "label_overrides": records("label_overrides", overrides, label_key=[label_key(o.label) for o in overrides]),
     }
 
 
-def _arrow(table: str, rows: Iterable[dict]) -> pa.Table:
-    schema = pa.schema(list(TABLES[table].items()))
-    return pa.Table.from_pylist(list(rows), schema=schema)
+def _arrow(table: str, items: Sequence, key: str | None = None, **derived: list) -> pa.Table:
+    """Records as an Arrow table, built column by column (a dict per record costs memory and time on a
+    million values); `key` is the document's hash where the records do not carry it."""
+    columns = {}
+    for name, dtype in TABLES[table].items():
+        if name in derived:
+            values = derived[name]
+        elif name == "document_sha256" and key is not None:
+            values = [key] * len(items)
+        else:
+            values = [getattr(item, name) for item in items]
+        columns[name] = pa.array(values, type=dtype)
+    return pa.table(columns)
 
 
 def write_documents(
@@ -176,11 +184,12 @@ def write_documents(
     With `prune`, documents not in `documents` are removed too, so `raw` mirrors the folder loaded.
     """
     loaded_at = datetime.now(UTC)
-    batches: dict[str, list[dict]] = {table: [] for table in TABLES}
+    parts: dict[str, list[pa.Table]] = {table: [_arrow(table, [])] for table in TABLES}
     for document in documents:
         for table, rows in _rows(document, loaded_at).items():
-            batches[table].extend(rows)
-    batches["refused_documents"] = [dataclasses.asdict(item) for item in refused]
+            parts[table].append(rows)
+    parts["refused_documents"].append(_arrow("refused_documents", refused))
+    batches = {table: pa.concat_tables(tables) for table, tables in parts.items()}
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(warehouse))
@@ -190,9 +199,8 @@ def write_documents(
         ensure_schema(con)
         con.execute("begin transaction")
         try:
-            incoming = _arrow("documents", batches["documents"])
-            con.register("incoming_documents", incoming)
-            con.register("incoming_refused", _arrow("refused_documents", batches["refused_documents"]))
+            con.register("incoming_documents", batches["documents"])
+            con.register("incoming_refused", batches["refused_documents"])
             paths = "select document_path from incoming_documents union all select document_path from incoming_refused"
             replaced = (
                 "select document_sha256 from raw.documents"
@@ -215,7 +223,7 @@ def write_documents(
                         "insert into raw.rejected_lines select * from read_parquet(?)", [str(bulk.rejects_path)]
                     )
             for table, rows in batches.items():
-                con.register("batch", _arrow(table, rows))
+                con.register("batch", rows)
                 con.execute(f"insert into raw.{table} by name select * from batch")
                 con.unregister("batch")
             con.execute("commit")
