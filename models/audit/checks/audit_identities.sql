@@ -3,7 +3,8 @@
 -- interval its rounding allows, the parts' sum the sum of their intervals (a negative weight takes
 -- the other end), and the identity holds when the total's interval overlaps the parts' (XBRL
 -- Calculations 1.1). Not evaluable where a part is not printed in that document, or the total is
--- printed as not reported.
+-- printed as not reported; and where a document prints two or more parts without their total, that
+-- is said too (the sum has nothing to be checked against).
 with
 
 reported_values as (
@@ -136,6 +137,51 @@ parts as (
         part_keys.members
 ),
 
+-- Parts printed without their total (members none, as a plain sum is printed): each document,
+-- company and year printing two or more of an identity's parts and not its total.
+untotalled as (
+    select
+        metric_identities.identity_code,
+        metric_identities.total_metric_code,
+        reported_values.document_sha256,
+        reported_values.document_path,
+        reported_values.company_id,
+        reported_values.fiscal_year,
+        reported_values.canonical_unit,
+        count(*) as parts_printed,
+        {{ dbt.listagg(
+            "reported_values.metric_code || ' ' || coalesce(reported_values.value_as_printed, 'not reported') || ' ('"
+            ~ " || reported_values.location || ')'",
+            "' + '",
+            "order by reported_values.metric_code"
+        ) }} as parts_text
+    from metric_identities
+    inner join reported_values
+        on
+            metric_identities.part_metric_code = reported_values.metric_code
+            and reported_values.members = ''
+    left join subjects
+        on
+            metric_identities.identity_code = subjects.identity_code
+            and reported_values.document_sha256 = subjects.document_sha256
+            and reported_values.company_id = subjects.company_id
+            and reported_values.fiscal_year = subjects.fiscal_year
+            and subjects.members = ''
+    where
+        coalesce(metric_identities.total_members, '') = ''
+        and coalesce(metric_identities.part_members, '') = ''
+        and subjects.identity_code is null
+    group by
+        metric_identities.identity_code,
+        metric_identities.total_metric_code,
+        reported_values.document_sha256,
+        reported_values.document_path,
+        reported_values.company_id,
+        reported_values.fiscal_year,
+        reported_values.canonical_unit
+    having count(*) >= 2
+),
+
 compared as (
     select
         subjects.*,
@@ -216,6 +262,37 @@ findings as (
             else ': ' || status_reason
         end as message
     from judged
+),
+
+untotalled_findings as (
+    select
+        'identity' as check_code,
+        identity_code || '|' || document_sha256 || '|' || company_id || '|'
+        || cast(fiscal_year as {{ dbt.type_string() }}) as subject_key,
+        company_id,
+        fiscal_year,
+        document_path,
+        identity_code as subject,
+        cast(null as {{ dbt.type_string() }}) as members,
+        total_metric_code as metrics_involved,
+        'total ' || total_metric_code || ' not printed; parts ' || parts_text as inputs,
+        cast(null as {{ float64() }}) as expected_lower,
+        cast(null as {{ float64() }}) as expected_upper,
+        cast(null as {{ float64() }}) as actual_lower,
+        cast(null as {{ float64() }}) as actual_upper,
+        canonical_unit as unit,
+        'not_evaluable' as status,
+        'the total ' || total_metric_code || ' is not printed' as status_reason,
+        'identity ' || identity_code || ' cannot be judged for ' || company_id || ' '
+        || cast(fiscal_year as {{ dbt.type_string() }}) || ' in ' || document_path || ': the total '
+        || total_metric_code || ' is not printed beside its parts ' || parts_text as message
+    from untotalled
+),
+
+every_finding as (
+    select * from findings
+    union all
+    select * from untotalled_findings
 )
 
-select * from findings
+select * from every_finding
