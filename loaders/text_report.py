@@ -84,7 +84,26 @@ class _Run:
     @property
     def is_heading_like(self) -> bool:
         text = self.text
-        return len(self.lines) == 1 and len(text) <= 60 and not text.endswith(_SENTENCE_END) and "\t" not in text
+        return (
+            len(self.lines) == 1
+            and len(text) <= 60
+            and not text.endswith(_SENTENCE_END)
+            and "\t" not in text
+            and not is_page_number(text)
+        )
+
+
+# A page's number or running footer (`88`, `- 88 -`, `Page 88`, `88 / 150`, `第88頁`): never a heading.
+# A bare number has at most three digits: `2019` alone is a year.
+_PAGE_NUMBER = re.compile(
+    r"^(?:page|p\.|seite)\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$"
+    r"|^[-–—\s]*\d{1,3}(?:\s*(?:/|of)\s*\d{1,4})?[-–—\s]*$|^第\s*\d{1,4}\s*[頁页]$",
+    re.IGNORECASE,
+)
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip()))
 
 
 def split_lines(text: str) -> list[Line]:
@@ -202,8 +221,9 @@ def parse_layout(text: str) -> TextLayout:
         table_index = len(layout.tables) + 1
         heading_lines, body, inline_notes = _split_heading(run)
         heading_run_position = position
-        if heading_lines:
-            heading = heading_lines[-1].text.strip()
+        titles = [line for line in heading_lines if not is_page_number(line.text)]
+        if titles:
+            heading = titles[-1].text.strip()
         elif position > 0 and runs[position - 1].is_heading_like and runs[position - 1].owner is None:
             heading_run_position = position - 1
             heading = runs[heading_run_position].text

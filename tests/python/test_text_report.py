@@ -224,3 +224,12 @@ def test_a_bracket_the_vocabulary_reads_is_part_of_the_label_and_one_it_does_not
     assert [(r.reason_code, r.reason) for r in extraction.rejects] == [
         ("unknown_unit", "unknown unit 'Mwhx': add it to loaders/units.py if it is real")
     ]
+
+
+def test_a_page_number_between_tables_is_no_table_heading():
+    text = (
+        "Environmental KPIs 2019\n\nEmissions\nScope 1 (tonnes)\t12\n\n88\n\nWater consumption (m3)\t1,234.5\n\n"
+        "- 89 -\n\nWaste\nHazardous waste (tonnes)\t3\n"
+    )
+    layout = parse_layout(text)
+    assert [table.heading for table in layout.tables if table.is_kpi_table] == ["Emissions", None, "Waste"]
