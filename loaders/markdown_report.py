@@ -237,19 +237,14 @@ _VALUE_SPACE_MARKER = re.compile(r"^(?P<head>.*\d)\s(?P<marker>\d)$")
 _VALUE_PAREN_MARKER = re.compile(r"^(?P<head>.*?\S)\s*(?P<marker>\d{1,2})[)）]$")
 
 
-def is_number(text: str) -> bool:
-    """The cell reads as a number with either decimal separator (a year header does too)."""
-    return reads_as_value(text)
-
-
 def cut_value_markers(text: str) -> tuple[str, tuple[str, ...]]:
     """Footnote markers a converter flattened onto a value: `858 2` (a lone digit after a space cannot
     be a thousands group) and `16 051 1)`; the rest of the cell must read as a number."""
     paren = _VALUE_PAREN_MARKER.match(text)
-    if paren and _unbalanced(text) and is_number(paren["head"]):
+    if paren and _unbalanced(text) and reads_as_value(paren["head"]):
         return paren["head"], (paren["marker"],)
     spaced = _VALUE_SPACE_MARKER.match(text)
-    if spaced and not is_number(text) and is_number(spaced["head"]):
+    if spaced and not reads_as_value(text) and reads_as_value(spaced["head"]):
         return spaced["head"], (spaced["marker"],)
     return text, ()
 
@@ -399,12 +394,12 @@ def _year_cells(cells: list[str]) -> dict[int, HeaderYear]:
 def _is_year_row(cells: list[str]) -> bool:
     """A body row that is a header's year row: years, and no other number after the label."""
     years = _year_cells(cells)
-    return bool(years) and not any(is_number(cell) for i, cell in enumerate(cells) if i > 0 and i not in years)
+    return bool(years) and not any(reads_as_value(cell) for i, cell in enumerate(cells) if i > 0 and i not in years)
 
 
 def _is_subheader(cells: list[str], years: dict[int, HeaderYear]) -> bool:
     texts = [cells[i] for i in years if i < len(cells)]
-    return any(texts) and not any(is_number(text) or _not_reported(text) for text in texts if text)
+    return any(texts) and not any(reads_as_value(text) or _not_reported(text) for text in texts if text)
 
 
 def _not_reported(text: str) -> bool:
@@ -422,7 +417,7 @@ def read_header(rows: list[list[str]], heading: str | None) -> tuple[Columns, in
         if _year_cells(cells) if i == 0 else _is_year_row(cells):
             year_index = i
             break
-        if i > 0 and any(is_number(cell) for cell in cells[1:]):
+        if i > 0 and any(reads_as_value(cell) for cell in cells[1:]):
             return None  # a data row: the rows above a year row are titles, never figures
     if year_index is None:
         return None
@@ -777,7 +772,7 @@ def parse_markdown(text: str) -> MarkdownLayout:
             rows_after = [line for line in body if line.number > first_rows[count - 1].number]
             values = columns.positions("value")
             numbers = any(
-                is_number(cut_value_markers(clean(cells[i])[0])[0])
+                reads_as_value(cut_value_markers(clean(cells[i])[0])[0])
                 for line in rows_after
                 for cells in [split_row(line.text)]
                 for i in values

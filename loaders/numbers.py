@@ -200,7 +200,7 @@ def _digits(text: str, decimal_separator: str | None, shown: str | None = None) 
         value = Decimal(f"{scientific['int']}.{fraction or 0}e{exponent}")
         if decimals > MAX_DECIMALS:
             raise NumberFormatError(f"{shown!r} has {decimals} decimals; at most {MAX_DECIMALS} are kept exactly")
-        _bounded(PrintedNumber(value, decimals), shown)
+        _check_range(value, shown)
         return PrintedNumber(value.quantize(Decimal(1).scaleb(-decimals)), decimals)
     pattern = _COMMA_NUMBER if decimal_separator == "," else _POINT_NUMBER
     if decimal_separator == "." and _UNAMBIGUOUS_DECIMAL_COMMA.match(text):
@@ -212,16 +212,17 @@ def _digits(text: str, decimal_separator: str | None, shown: str | None = None) 
     if len(fraction) > MAX_DECIMALS:
         raise NumberFormatError(f"{shown!r} has {len(fraction)} decimals; at most {MAX_DECIMALS} are kept exactly")
     whole = re.sub(r"[.,]", "", match["int"])
-    return _bounded(PrintedNumber(Decimal(f"{whole}.{fraction}" if fraction else whole), len(fraction)), shown)
+    value = Decimal(f"{whole}.{fraction}" if fraction else whole)
+    _check_range(value, shown)
+    return PrintedNumber(value, len(fraction))
 
 
-def _bounded(number: PrintedNumber, shown: str) -> PrintedNumber:
-    digits = number.value.adjusted() + 1 if number.value else 1
+def _check_range(value: Decimal, shown: str) -> None:
+    digits = value.adjusted() + 1 if value else 1
     if digits > MAX_INTEGER_DIGITS:
         raise OutOfRangeError(
             f"{shown!r} has {digits} digits before the decimal mark; the warehouse holds at most {MAX_INTEGER_DIGITS}"
         )
-    return number
 
 
 def parse_number(text: str, decimal_separator: str | None = ".") -> PrintedNumber:

@@ -22,7 +22,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from loaders.labels import label_key
@@ -65,21 +65,20 @@ def _is_cjk(term: str) -> bool:
     return any(unicodedata.east_asian_width(char) in "WF" for char in term)
 
 
-@cache
-def _needle(words: str) -> str:
-    return words if _is_cjk(words) else f" {words} "
-
-
 @dataclass(frozen=True)
 class _Term:
     words: str  # matching form, without padding
     kind: str  # metric, member, axis, total, stop, filler
     code: str
 
-    @property
+    @cached_property
+    def is_cjk(self) -> bool:
+        return _is_cjk(self.words)
+
+    @cached_property
     def needle(self) -> str:
         """What is searched for: CJK terms match inside words, others as whole words."""
-        return _needle(self.words)
+        return self.words if self.is_cjk else f" {self.words} "
 
 
 @dataclass
@@ -109,8 +108,7 @@ class Vocabulary:
         for term in self.terms:
             if term.kind not in kinds:
                 continue
-            needle = term.needle
-            cjk = len(needle) == len(term.words)
+            needle, cjk = term.needle, term.is_cjk
             start = words.find(needle)
             while start >= 0:
                 begin, end = (start, start + len(needle)) if cjk else (start + 1, start + len(needle) - 1)

@@ -331,12 +331,11 @@ def validate_rows(
             resolved.unit_printed,
             *(c.fiscal_year for c in row.cells),
         )
+        figures = tuple(figure_key(cell.text) for cell in row.cells)
         if seen in first_seen:  # judged once every printing is known (_repeats_judged)
-            first_seen[seen].repeats.append((row, tuple(figure_key(cell.text) for cell in row.cells)))
+            first_seen[seen].repeats.append((row, figures))
             continue
-        first_seen[seen] = first = _FirstPrinting(
-            row, resolved.label_as_printed, tuple(figure_key(cell.text) for cell in row.cells), len(values)
-        )
+        first_seen[seen] = first = _FirstPrinting(row, resolved.label_as_printed, figures, len(values))
         if not row.cells:
             reject("no_value_cells", "the row has a label but no value column")
             continue
@@ -422,12 +421,11 @@ def _repeats_judged(
 ) -> tuple[list[ReportedValue], list[RejectedLine]]:
     """Every repeated row a reject: `duplicate_identical` beside a first row it agrees with, or
     `duplicate_conflict` for every printing where they differ (no printing is chosen over another)."""
+    repeated = [first for first in firsts if first.repeats]
+    if not repeated:
+        return values, rejects
     dropped: set[int] = set()
-    judged_any = False
-    for first in firsts:
-        if not first.repeats:
-            continue
-        judged_any = True
+    for first in repeated:
         if all(figures == first.figures for _, figures in first.repeats):
             judged = [
                 (
@@ -447,7 +445,5 @@ def _repeats_judged(
             RejectedLine(row.table_index, row.line_number, row.location, 0, row.row_text, code, reason, row.page_number)
             for row, code, reason in judged
         ]
-    if not judged_any:
-        return values, rejects
     kept = [value for i, value in enumerate(values) if i not in dropped]
     return kept, sorted(rejects, key=lambda r: (r.page_number or 0, r.line_number, r.column_number))

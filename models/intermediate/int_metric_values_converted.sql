@@ -79,16 +79,14 @@ checked as (
 disputed as (
     select
         *,
-        coalesce(max(value_lower) over (
-            partition by
-                company_id, fiscal_year, metric_code, members, has_unit_conversion, rule_broken_code, is_reported,
-                source_priority, document_fiscal_year
-        ) > min(value_upper) over (
-            partition by
-                company_id, fiscal_year, metric_code, members, has_unit_conversion, rule_broken_code, is_reported,
-                source_priority, document_fiscal_year
-        ), false) and metric_kind <> 'item' as is_disputed
+        coalesce(max(value_lower) over same_standing > min(value_upper) over same_standing, false)
+        and metric_kind <> 'item' as is_disputed
     from checked
+    window same_standing as (
+        partition by
+            company_id, fiscal_year, metric_code, members, has_unit_conversion, rule_broken_code, is_reported,
+            source_priority, document_fiscal_year
+    )
 ),
 
 -- The value that stands for a company, year and metric: a reported figure over a not-reported one,
