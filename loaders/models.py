@@ -84,7 +84,7 @@ class ReportTable:
     unit_text: str | None = None  # a unit stated once for the whole table ("'000 kWh", "千公噸")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # millions of them: no per-record dict
 class ValueCell:
     """One value cell of a row, exactly as printed."""
 
@@ -96,7 +96,7 @@ class ValueCell:
     problem: tuple[str, str] | None = None  # (reason_code, reason) when the reader found no figure to read
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableRow:
     """A candidate row of a KPI table: every one becomes values or a reject."""
 
@@ -121,7 +121,7 @@ class TableRow:
     date_text: str | None = None  # the date the figure refers to (ISO 8601), for exchange rates
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportedValue:
     table_index: int
     table_heading: str | None
@@ -164,7 +164,7 @@ class ReportedValue:
     breakdown_axes: str | None = None  # open axes the table heading names ("business_segment"), "|"-separated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RejectedLine:
     table_index: int | None
     line_number: int

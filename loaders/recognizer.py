@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -81,6 +82,17 @@ class _Term:
         return self.words if self.is_cjk else f" {self.words} "
 
 
+@dataclass(frozen=True)
+class _Headings:
+    """What a table's headings tell the labels under them: the open axes (`by business`) and metrics they name."""
+
+    axes: frozenset[str]
+    metrics: frozenset[str]
+
+
+_CACHED_READINGS = 1 << 18  # distinct (label, headings, unit) readings kept; a report repeats its labels
+
+
 @dataclass
 class Vocabulary:
     """What seeds say about metrics, axes and members, and the words reports use for them."""
@@ -97,15 +109,36 @@ class Vocabulary:
     quantities: dict[str, str] = field(default_factory=dict)  # metric -> its quantity (ghg_emissions, ...)
     kinds: dict[str, str] = field(default_factory=dict)  # metric -> absolute, count, intensity, share, ...
     gas_masses: dict[str, str] = field(default_factory=dict)  # emissions metric -> the mass of its gases
+    _readings: dict[tuple, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_seeds(cls, folder: Path) -> Vocabulary:
         return _vocabulary(folder.resolve())
 
+    @cached_property
+    def _index(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """Terms by their first word (whole-word terms) and by their first character (CJK terms), as
+        positions in `terms`: a label is searched for the few terms that can occur in it, not all."""
+        by_word: dict[str, list[int]] = {}
+        by_char: dict[str, list[int]] = {}
+        for position, term in enumerate(self.terms):
+            if term.is_cjk:
+                by_char.setdefault(term.words[0], []).append(position)
+            else:
+                by_word.setdefault(term.words.split(" ", 1)[0], []).append(position)
+        return by_word, by_char
+
+    def _candidates(self, words: str) -> list[_Term]:
+        """The terms that may occur in `words`, in the order of `terms` (longest first)."""
+        by_word, by_char = self._index
+        positions = {p for word in set(words.split()) for p in by_word.get(word, ())}
+        positions.update(p for char in set(words) for p in by_char.get(char, ()))
+        return [self.terms[p] for p in sorted(positions)]
+
     def _matches(self, words: str, kinds: frozenset[str]) -> list[tuple[int, int, _Term]]:
         """Non-overlapping term matches in `words` (padded), longest terms first."""
         taken: list[tuple[int, int, _Term]] = []
-        for term in self.terms:
+        for term in self._candidates(words):
             if term.kind not in kinds:
                 continue
             needle, cjk = term.needle, term.is_cjk
@@ -123,11 +156,22 @@ class Vocabulary:
         words = _words(text)
         return not _unexplained(words, self._matches(words, _READ_KINDS))
 
-    def heading_axes(self, *headings: str | None) -> frozenset[str]:
-        found = set()
-        for heading in filter(None, headings):
-            found |= {term.code for _, _, term in self._matches(_words(heading), frozenset({"axis"}))}
-        return frozenset(found & self.open_axes)
+    def _headings(self, headings: tuple[str | None, ...]) -> _Headings:
+        def named(kind: str) -> frozenset[str]:
+            return frozenset(
+                term.code
+                for heading in filter(None, headings)
+                for _, _, term in self._matches(_words(heading), frozenset({kind}))
+            )
+
+        return _Headings(named("axis") & self.open_axes, named("metric"))
+
+    def _cached(self, key: tuple, compute: Callable[[], object]) -> object:
+        if (found := self._readings.get(key)) is None:
+            if len(self._readings) >= _CACHED_READINGS:
+                self._readings.clear()
+            found = self._readings[key] = compute()
+        return found
 
     def recognise(
         self, label: str, *headings: str | None, unit: str | None = None, company: str | None = None
@@ -135,14 +179,22 @@ class Vocabulary:
         """Read a label (its unit and markers already cut) under its table's headings; `unit` is the row's
         normalised unit (¤ for a currency), which must fit the metric read. The company's own name in a
         label (`Siemens fleet`) says whose figure it is, not what it measures."""
+        # Tables are headed in many ways and labels repeat under them: a reading depends only on what the
+        # headings name, so it is computed once per label, unit and that.
+        context = self._cached(("headings", headings), lambda: self._headings(headings))
+        return self._cached(
+            ("label", label, context, unit, company), lambda: self._recognised(label, context, unit, company)
+        )
+
+    def _recognised(self, label: str, context: _Headings, unit: str | None, company: str | None) -> Recognition:
         names = _names(company)
-        read = self._read(label, *headings, unit=unit, names=names)
-        if read.confidence < 1 and (composed := self._intensity(label, *headings, unit=unit, names=names)) is not None:
+        read = self._read(label, context, unit=unit, names=names)
+        if read.confidence < 1 and (composed := self._intensity(label, context, unit=unit, names=names)) is not None:
             return composed
         return read
 
     def _intensity(
-        self, label: str, *headings: str | None, unit: str | None, names: frozenset[str] = frozenset()
+        self, label: str, context: _Headings, unit: str | None, names: frozenset[str] = frozenset()
     ) -> Recognition | None:
         """`<metric> per <denominator>`, `人均<metric>` or `<metric> intensity` in a unit per something:
         the catalogue intensity of that numerator over that denominator, where exactly one fits. The
@@ -158,7 +210,7 @@ class Vocabulary:
         numerator_text = _INTENSITY_WORD.sub(" ", numerator_text)
         if numerator_text == label and (unit is None or "/" not in unit):
             return None  # no "per", no "intensity", no unit per something: not an intensity
-        numerator = self._read(numerator_text, *headings, names=names)
+        numerator = self._read(numerator_text, context, names=names)
         if numerator.confidence < 1:
             return None
         denominators = denominators or self._denominators(denominator_text, unit)
@@ -214,10 +266,10 @@ class Vocabulary:
         return frozenset(code for code, canonical in self.denominator_units.items() if canonical == under)
 
     def _read(
-        self, label: str, *headings: str | None, unit: str | None = None, names: frozenset[str] = frozenset()
+        self, label: str, context: _Headings, unit: str | None = None, names: frozenset[str] = frozenset()
     ) -> Recognition:
         parts = [part for part in _PART_SEPARATOR.split(label) if part.strip()]
-        named_axes = self.heading_axes(*headings)
+        named_axes = context.axes
         readings = []
         for part in parts:
             words = _words(part)
@@ -251,7 +303,7 @@ class Vocabulary:
             metric = deeper
         how = "recognised from"
         if metric is None:
-            metric = self._deduced(readings, headings, unit)
+            metric = self._deduced(readings, context.metrics, unit)
             if metric is None:
                 return Recognition(None, note="no catalogue metric named")
             how = f"{metric} deduced from its members and unit {unit}, read from"
@@ -308,7 +360,7 @@ class Vocabulary:
             tuple(open_named),
         )
 
-    def _deduced(self, readings: list, headings: tuple[str | None, ...], unit: str | None) -> str | None:
+    def _deduced(self, readings: list, named: frozenset[str], unit: str | None) -> str | None:
         """The one metric a label naming only members can be: `Flaring (million tonnes CO2e)` is scope 1,
         the only metric in tCO2e broken down by emission source. Every word must be a member, the members'
         axes must all be the metric's, its unit the row's, and no heading may name another metric."""
@@ -321,11 +373,6 @@ class Vocabulary:
             spans += [{axis for axis, _, _ in codes} for codes in _member_spans(matches)]
         if not spans:
             return None
-        named = {
-            term.code
-            for heading in filter(None, headings)
-            for _, _, term in self._matches(_words(heading), frozenset({"metric"}))
-        }
         candidates = [
             metric
             for metric, axes in self.metric_axes.items()
@@ -397,7 +444,7 @@ def _vocabulary(folder: Path) -> Vocabulary:
     terms = {
         (_words(row["term"]).strip(), row["kind"], row["code"])
         for row in _read(folder / "label_terms.csv")
-        if row["term"].strip()
+        if _words(row["term"]).strip()
     }
     axes = {row["axis_code"]: row for row in _read(folder / "dimension_axes.csv")}
     catalogue = _read(folder / "kpi_catalogue.csv")

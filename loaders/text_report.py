@@ -45,7 +45,7 @@ _LABEL_HEADERS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     number: int  # 1-based, as editors and `sed -n` count
     text: str
@@ -55,7 +55,7 @@ class Line:
         return not self.text.strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A line in a KPI table's body: it must become a value or a reject."""
 
@@ -278,7 +278,7 @@ def _section_of(runs: list[_Run], heading_position: int, tables: list[ReportTabl
     scope: str | None = None
     for run in reversed(runs[max(0, heading_position - 4) : heading_position]):
         if run.owner is not None:
-            previous = next(table for table in tables if table.table_index == run.owner)
+            previous = tables[run.owner - 1]  # tables are numbered from 1 in order
             return previous.section_heading, scope or previous.scope_statement
         if run.is_heading_like:
             return run.text, scope

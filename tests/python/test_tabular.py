@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from decimal import Decimal
 
@@ -253,7 +254,7 @@ def test_a_repeated_label_is_kept_once_when_it_agrees_and_never_when_it_does_not
     )
     assert (found.bulk is not None) == bulk
     first = 2 if bulk else 3
-    rejects = batch_rows(found.bulk.rejects_path) if bulk else [vars(r) for r in found.rejects]
+    rejects = batch_rows(found.bulk.rejects_path) if bulk else [dataclasses.asdict(r) for r in found.rejects]
     assert [(r["line_number"] - first, r["reason_code"]) for r in rejects] == [
         (0, "duplicate_conflict"),
         (1, "duplicate_conflict"),
@@ -265,7 +266,7 @@ def test_a_repeated_label_is_kept_once_when_it_agrees_and_never_when_it_does_not
         == f"label 'Total energy consumption' is printed with other figures at {both}: neither is taken"
     )
     assert rejects[2]["reason"].endswith(f"repeats line {first + 2} with the same figures: kept once")
-    values = batch_rows(found.bulk.values_path) if bulk else [vars(v) for v in found.values]
+    values = batch_rows(found.bulk.values_path) if bulk else [dataclasses.asdict(v) for v in found.values]
     assert [(v["label_as_printed"], v["value_as_printed"]) for v in values] == [("Water consumption", "5")]
 
 
