@@ -36,7 +36,9 @@ located as (
         report_tables.table_heading,
         rejected_lines.line_text,
         rejected_lines.reason_code,
-        rejected_lines.reason
+        rejected_lines.reason,
+        cast(null as {{ dbt.type_string() }}) as metric_code,
+        cast(null as {{ dbt.type_string() }}) as members
     from rejected_lines
     inner join documents
         on rejected_lines.document_sha256 = documents.document_sha256
@@ -59,7 +61,9 @@ rules_broken as (
         metric_values.table_heading,
         reported_values.line_text,
         metric_values.rule_broken_code as reason_code,
-        metric_values.rule_broken_reason || '; label ''' || metric_values.label_as_printed || '''' as reason
+        metric_values.rule_broken_reason || '; label ''' || metric_values.label_as_printed || '''' as reason,
+        metric_values.metric_code,
+        metric_values.members
     from metric_values
     inner join documents
         on metric_values.document_sha256 = documents.document_sha256

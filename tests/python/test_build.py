@@ -148,6 +148,19 @@ def test_a_garbled_line_is_rejected_with_file_and_line_and_nothing_else_is_lost(
     ]
 
 
+def test_an_identity_whose_part_was_rejected_names_the_rejected_line(tmp_path):
+    result, warehouse = make_build(tmp_path, {1005: "間接溫室氣體排放總量(範圍二)(噸)\t22,49B.84"})
+    assert result.returncode == 0, result.stdout
+    [(status, reason)] = query(
+        warehouse,
+        "select status, status_reason from marts.fct_audit_findings where subject = 'ghg_scope_1_plus_2'",
+    )
+    assert (status, reason) == (
+        "not_evaluable",
+        "parts not printed as numbers: ghg_scope_2; rejected in the total's table: line 1005 (malformed_number)",
+    )
+
+
 def test_a_unit_of_the_wrong_dimension_is_never_a_fact_of_the_metric_and_rejects_only_that_value(tmp_path):
     # The recognizer does not read tonnes as energy: the row is unmapped, with why.
     result, warehouse = make_build(tmp_path, {1024: "綜合能源消耗總量(噸)\t34,282.58"})
@@ -174,6 +187,11 @@ def test_a_unit_of_the_wrong_dimension_is_never_a_fact_of_the_metric_and_rejects
     ]
     assert query(warehouse, "select count(*) from marts.fct_kpi_values where metric_code = 'energy_total'") == [(0,)]
     assert query(warehouse, "select value_count, reject_count from marts.dim_documents") == [(17, 1)]
+    # Its identity cannot be judged, and says which rejected value the total was.
+    assert query(
+        warehouse,
+        "select status, status_reason from marts.fct_audit_findings where subject = 'energy_direct_plus_indirect'",
+    ) == [("not_evaluable", "the total energy_total is not printed; rejected: line 1024 (unit_conflict)")]
 
 
 def test_a_refused_document_does_not_sink_the_others_unless_strict(tmp_path):

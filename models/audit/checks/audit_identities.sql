@@ -4,7 +4,9 @@
 -- the other end), and the identity holds when the total's interval overlaps the parts' (XBRL
 -- Calculations 1.1). Not evaluable where a part is not printed in that document, or the total is
 -- printed as not reported; and where a document prints two or more parts without their total, that
--- is said too (the sum has nothing to be checked against).
+-- is said too (the sum has nothing to be checked against). Such a finding names what was rejected
+-- where the missing figure would be: a value of that metric its rules rejected, and the lines the
+-- loader rejected in the same table (their labels never became metrics, so any may be it).
 with
 
 reported_values as (
@@ -18,6 +20,36 @@ metric_identities as (
 
 kpi_catalogue as (
     select * from {{ ref('kpi_catalogue') }}
+),
+
+rejected_lines as (
+    select * from {{ ref('fct_rejected_lines') }}
+    where reason_code <> 'duplicate_identical'
+),
+
+rejected_metrics as (
+    select
+        document_sha256,
+        metric_code,
+        coalesce(members, '') as members,
+        {{ dbt.listagg(
+            "location || ' (' || reason_code || ')'", "', '", "order by page_number, line_number, column_number"
+        ) }} as rejected_text
+    from rejected_lines
+    where metric_code is not null
+    group by document_sha256, metric_code, coalesce(members, '')
+),
+
+rejected_in_tables as (
+    select
+        document_sha256,
+        coalesce(table_heading, '') as table_heading,
+        {{ dbt.listagg(
+            "location || ' (' || reason_code || ')'", "', '", "order by page_number, line_number, column_number"
+        ) }} as rejected_text
+    from rejected_lines
+    where metric_code is null
+    group by document_sha256, coalesce(table_heading, '')
 ),
 
 identity_totals as (
@@ -48,6 +80,7 @@ subjects as (
         totals.value_as_printed as total_as_printed,
         totals.unit_as_printed as total_unit_as_printed,
         totals.location as total_location,
+        totals.table_heading as total_table_heading,
         totals.value_lower as total_lower,
         totals.value_upper as total_upper,
         totals.canonical_unit
@@ -120,7 +153,12 @@ parts as (
             ~ metric_with_members('part_keys.part_metric_code', 'part_keys.part_members') ~ " end",
             "', '",
             "order by part_keys.part_metric_code, part_keys.part_members"
-        ) }} as missing_parts
+        ) }} as missing_parts,
+        {{ dbt.listagg(
+            "case when reported_values.value_lower is null then rejected_metrics.rejected_text end",
+            "', '",
+            "order by part_keys.part_metric_code, part_keys.part_members"
+        ) }} as rejected_parts_text
     from part_keys
     left join reported_values
         on
@@ -129,6 +167,11 @@ parts as (
             and part_keys.fiscal_year = reported_values.fiscal_year
             and part_keys.part_metric_code = reported_values.metric_code
             and part_keys.part_members = reported_values.members
+    left join rejected_metrics
+        on
+            part_keys.document_sha256 = rejected_metrics.document_sha256
+            and part_keys.part_metric_code = rejected_metrics.metric_code
+            and part_keys.part_members = rejected_metrics.members
     group by
         part_keys.identity_code,
         part_keys.document_sha256,
@@ -139,7 +182,7 @@ parts as (
 
 -- Parts printed without their total (members none, as a plain sum is printed): each document,
 -- company and year printing two or more of an identity's parts and not its total.
-untotalled as (
+untotalled_parts as (
     select
         metric_identities.identity_code,
         metric_identities.total_metric_code,
@@ -148,13 +191,10 @@ untotalled as (
         reported_values.company_id,
         reported_values.fiscal_year,
         reported_values.canonical_unit,
-        count(*) as parts_printed,
-        {{ dbt.listagg(
-            "reported_values.metric_code || ' ' || coalesce(reported_values.value_as_printed, 'not reported') || ' ('"
-            ~ " || reported_values.location || ')'",
-            "' + '",
-            "order by reported_values.metric_code"
-        ) }} as parts_text
+        reported_values.metric_code,
+        reported_values.value_as_printed,
+        reported_values.location,
+        coalesce(reported_values.table_heading, '') as table_heading
     from metric_identities
     inner join reported_values
         on
@@ -171,15 +211,85 @@ untotalled as (
         coalesce(metric_identities.total_members, '') = ''
         and coalesce(metric_identities.part_members, '') = ''
         and subjects.identity_code is null
+),
+
+untotalled as (
+    select
+        identity_code,
+        total_metric_code,
+        document_sha256,
+        document_path,
+        company_id,
+        fiscal_year,
+        canonical_unit,
+        count(*) as parts_printed,
+        {{ dbt.listagg(
+            "metric_code || ' ' || coalesce(value_as_printed, 'not reported') || ' (' || location || ')'",
+            "' + '",
+            "order by metric_code"
+        ) }} as parts_text
+    from untotalled_parts
     group by
-        metric_identities.identity_code,
-        metric_identities.total_metric_code,
-        reported_values.document_sha256,
-        reported_values.document_path,
-        reported_values.company_id,
-        reported_values.fiscal_year,
-        reported_values.canonical_unit
+        identity_code,
+        total_metric_code,
+        document_sha256,
+        document_path,
+        company_id,
+        fiscal_year,
+        canonical_unit
     having count(*) >= 2
+),
+
+-- What was rejected where the missing total would be: a value of the total's metric, and the lines
+-- rejected in the tables that print its parts.
+untotalled_tables as (
+    select distinct
+        identity_code,
+        total_metric_code,
+        document_sha256,
+        company_id,
+        fiscal_year,
+        table_heading
+    from untotalled_parts
+),
+
+untotalled_rejects as (
+    select
+        untotalled_tables.identity_code,
+        untotalled_tables.document_sha256,
+        untotalled_tables.company_id,
+        untotalled_tables.fiscal_year,
+        {{ dbt.listagg("rejected_in_tables.rejected_text", "', '", "order by untotalled_tables.table_heading") }}
+            as rejected_text
+    from untotalled_tables
+    inner join rejected_in_tables
+        on
+            untotalled_tables.document_sha256 = rejected_in_tables.document_sha256
+            and untotalled_tables.table_heading = rejected_in_tables.table_heading
+    group by
+        untotalled_tables.identity_code,
+        untotalled_tables.document_sha256,
+        untotalled_tables.company_id,
+        untotalled_tables.fiscal_year
+),
+
+untotalled_judged as (
+    select
+        untotalled.*,
+        rejected_metrics.rejected_text as rejected_total_text,
+        untotalled_rejects.rejected_text as rejected_in_tables_text
+    from untotalled
+    left join rejected_metrics
+        on
+            untotalled.document_sha256 = rejected_metrics.document_sha256
+            and untotalled.total_metric_code = rejected_metrics.metric_code
+            and rejected_metrics.members = ''
+    left join untotalled_rejects
+        on
+            untotalled.identity_code = untotalled_rejects.identity_code
+            and untotalled.document_sha256 = untotalled_rejects.document_sha256
+            and untotalled.company_id = untotalled_rejects.company_id
+            and untotalled.fiscal_year = untotalled_rejects.fiscal_year
 ),
 
 compared as (
@@ -190,7 +300,9 @@ compared as (
         parts.parts_text,
         parts.missing_parts,
         parts.parts_bounded_below,
-        parts.parts_bounded_above
+        parts.parts_bounded_above,
+        parts.rejected_parts_text,
+        rejected_in_tables.rejected_text as rejected_in_table_text
     from subjects
     inner join parts
         on
@@ -199,6 +311,10 @@ compared as (
             and subjects.company_id = parts.company_id
             and subjects.fiscal_year = parts.fiscal_year
             and subjects.members = parts.members
+    left join rejected_in_tables
+        on
+            subjects.document_sha256 = rejected_in_tables.document_sha256
+            and coalesce(subjects.total_table_heading, '') = rejected_in_tables.table_heading
 ),
 
 judged as (
@@ -213,7 +329,11 @@ judged as (
         case
             when total_lower is null then 'the total ' || total_metric_code || ' is printed as not reported'
             when total_upper is null then 'the total is printed as a lower bound'
-            when parts_bounded_below < part_count then 'parts not printed as numbers: ' || missing_parts
+            when parts_bounded_below < part_count
+                then
+                    'parts not printed as numbers: ' || missing_parts
+                    || coalesce('; rejected: ' || rejected_parts_text, '')
+                    || coalesce('; rejected in the total''s table: ' || rejected_in_table_text, '')
             when parts_bounded_above < part_count then 'a part is printed as a lower bound'
         end as status_reason
     from compared
@@ -282,11 +402,15 @@ untotalled_findings as (
         cast(null as {{ float64() }}) as actual_upper,
         canonical_unit as unit,
         'not_evaluable' as status,
-        'the total ' || total_metric_code || ' is not printed' as status_reason,
+        'the total ' || total_metric_code || ' is not printed'
+        || coalesce('; rejected: ' || rejected_total_text, '')
+        || coalesce('; rejected in the parts'' tables: ' || rejected_in_tables_text, '') as status_reason,
         'identity ' || identity_code || ' cannot be judged for ' || company_id || ' '
         || cast(fiscal_year as {{ dbt.type_string() }}) || ' in ' || document_path || ': the total '
-        || total_metric_code || ' is not printed beside its parts ' || parts_text as message
-    from untotalled
+        || total_metric_code || ' is not printed beside its parts ' || parts_text
+        || coalesce('; rejected: ' || rejected_total_text, '')
+        || coalesce('; rejected in the parts'' tables: ' || rejected_in_tables_text, '') as message
+    from untotalled_judged
 ),
 
 every_finding as (
