@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,10 @@ class TableRow:
     date_text: str | None = None  # the date the figure refers to (ISO 8601), for exchange rates
 
 
-@dataclass(frozen=True, slots=True)
-class ReportedValue:
+class ReportedValue(NamedTuple):
+    """One printed value with its place and what was read in it. A tuple, not a dataclass: a long document has
+    millions, and a tuple is built several times faster and turns into columns in one transpose."""
+
     table_index: int
     table_heading: str | None
     section_heading: str | None

@@ -177,7 +177,11 @@ def read_cell(
             space = " " if parsed.glued_unit.isascii() else ""  # 2,200萬元, but 1 billion yuan
             glued = f"{parsed.glued_unit}{space}{unit_printed or ''}".strip()
             return ReadCell(parsed, glued, normalize_unit(unit_printed or "", parsed.glued_unit))
-        magnitude = next((m for m in CJK_MAGNITUDES if (parsed.printed_unit or "").startswith(m)), None)
+        magnitude = (
+            next((m for m in CJK_MAGNITUDES if parsed.printed_unit.startswith(m)), None)
+            if parsed.printed_unit
+            else None
+        )
         if magnitude and unit_printed and label_key(parsed.printed_unit[len(magnitude) :]) == label_key(unit_printed):
             glued = f"{magnitude}{unit_printed}"  # 2,200萬元 in a row of 元: the magnitude printed on the number
             return ReadCell(parsed, glued, normalize_unit(unit_printed, magnitude))

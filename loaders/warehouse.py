@@ -57,15 +57,20 @@ _RECORDS: dict[str, tuple[type, dict[str, type]]] = {
 }
 
 
+def _names(record: type) -> tuple[str, ...]:
+    """A record type's field names: a NamedTuple's or a dataclass's."""
+    return getattr(record, "_fields", None) or tuple(field.name for field in dataclasses.fields(record))
+
+
 def _fields(record: type, derived: dict[str, type]) -> dict[str, tuple[pa.DataType, bool]]:
     """A record's columns from its type hints: `X | None` is a nullable column of X. Each is keyed on its
     document's hash, first; a record may declare that column itself (a refused document may have none)."""
     hints = typing.get_type_hints(record)
     columns: dict[str, tuple[pa.DataType, bool]] = {"document_sha256": (TEXT, False)}
-    for field in dataclasses.fields(record):
-        hint = hints[field.name]
+    for name in _names(record):
+        hint = hints[name]
         options = [arg for arg in typing.get_args(hint) if arg is not type(None)] or [hint]
-        columns[field.name] = (_ARROW_TYPES[options[0]], type(None) in typing.get_args(hint))
+        columns[name] = (_ARROW_TYPES[options[0]], type(None) in typing.get_args(hint))
     columns |= {name: (_ARROW_TYPES[kind], False) for name, kind in derived.items()}
     return columns
 
@@ -160,12 +165,19 @@ def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, pa.Table]:
 def _arrow(table: str, items: Sequence, key: str | None = None, **derived: list) -> pa.Table:
     """Records as an Arrow table, built column by column (a dict per record costs memory and time on a
     million values); `key` is the document's hash where the records do not carry it."""
+    record = _RECORDS[table][0]
+    # Tuples (ReportedValue) become columns in one transpose; other records field by field.
+    transposed = (
+        dict(zip(record._fields, zip(*items, strict=True), strict=True)) if hasattr(record, "_fields") and items else {}
+    )
     columns = {}
     for name, dtype in TABLES[table].items():
         if name in derived:
             values = derived[name]
         elif name == "document_sha256" and key is not None:
             values = [key] * len(items)
+        elif name in transposed:
+            values = transposed[name]
         else:
             values = [getattr(item, name) for item in items]
         columns[name] = pa.array(values, type=dtype)

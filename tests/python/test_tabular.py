@@ -266,7 +266,7 @@ def test_a_repeated_label_is_kept_once_when_it_agrees_and_never_when_it_does_not
         == f"label 'Total energy consumption' is printed with other figures at {both}: neither is taken"
     )
     assert rejects[2]["reason"].endswith(f"repeats line {first + 2} with the same figures: kept once")
-    values = batch_rows(found.bulk.values_path) if bulk else [dataclasses.asdict(v) for v in found.values]
+    values = batch_rows(found.bulk.values_path) if bulk else [v._asdict() for v in found.values]
     assert [(v["label_as_printed"], v["value_as_printed"]) for v in values] == [("Water consumption", "5")]
 
 
