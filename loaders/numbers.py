@@ -136,8 +136,10 @@ _DECIMAL_COMMA_LANGUAGES = frozenset(
 def decimal_convention(texts: Iterable[str], language: str | None) -> str | None:
     """The decimal mark the document's own cells show, else its language's; None where cells settle
     both (or nothing settles it): then a cell that reads two ways is refused, never guessed."""
-    shown = {key: re.compile(pattern) for key, pattern in DECIMAL_EVIDENCE.items()}
-    found = {key for text in texts for key, pattern in shown.items() if pattern.search(text)}
+    # One search per pattern over all cells, a line each: no pattern crosses a line break, and `^`, `$`
+    # hold at each cell's ends.
+    cells = "\n".join(text.replace("\n", " ") for text in texts)
+    found = {key for key, pattern in DECIMAL_EVIDENCE.items() if re.search(pattern, cells, re.MULTILINE)}
     return convention_from(found, language)
 
 

@@ -87,7 +87,8 @@ def _read_text(document: Input) -> Extraction:
             document.shown, "no KPI table found: expected a heading, rows of label<TAB>value, then numbered notes"
         )
     tables, rows = text_report.table_rows(layout)
-    return _extraction(document, "text", len(text_report.split_lines(text)), tables, rows, layout.footnotes)
+    line_count = text.count("\n") + 1  # as text_report.split_lines numbers them
+    return _extraction(document, "text", line_count, tables, rows, layout.footnotes)
 
 
 def _read_markdown(document: Input) -> Extraction:

@@ -157,12 +157,10 @@ class Vocabulary:
         return not _unexplained(words, self._matches(words, _READ_KINDS))
 
     def _headings(self, headings: tuple[str | None, ...]) -> _Headings:
+        words = [_words(heading) for heading in filter(None, headings)]
+
         def named(kind: str) -> frozenset[str]:
-            return frozenset(
-                term.code
-                for heading in filter(None, headings)
-                for _, _, term in self._matches(_words(heading), frozenset({kind}))
-            )
+            return frozenset(term.code for text in words for _, _, term in self._matches(text, frozenset({kind})))
 
         return _Headings(named("axis") & self.open_axes, named("metric"))
 

@@ -272,6 +272,7 @@ def notes_by_table(footnotes: Iterable[Footnote]) -> dict[int, frozenset[str]]:
     return {table: frozenset(markers) for table, markers in notes.items()}
 
 
+@lru_cache(maxsize=1 << 16)
 def recognition_columns(recognition: Recognition | None) -> dict:
     """The raw columns a recognition fills (ReportedValue's recognized_* and breakdown_axes)."""
     if recognition is None:
