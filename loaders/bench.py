@@ -33,9 +33,6 @@ _PARTS = {
     "non-hazardous": ("Total non-hazardous waste", "t"),
 }
 _OTHERS = [
-    ("Total water consumption", "m3"),
-    ("Water withdrawal", "m3"),
-    ("Water discharge", "m3"),
     ("Total packaging materials used", "t"),
     ("Other indirect (Scope 3) GHG emissions", "tCO2e"),
     ("Waste generated", "t"),
@@ -75,6 +72,14 @@ def write_dataset(path: Path, company_years: int, seed: int = 2024) -> int:
                 "Waste excluding construction waste": ("t", "hazardous", "non-hazardous"),
             }
             lines += [(label, unit, figures[a] + figures[b]) for label, (unit, a, b) in totals.items()]
+            # Consumption is withdrawal less discharge (an identity of the catalogue's too).
+            withdrawal = rng.randrange(1, 10**7)
+            discharge = rng.randrange(0, withdrawal)
+            lines += [
+                ("Total water consumption", "m3", (withdrawal - discharge) / 100),
+                ("Water withdrawal", "m3", withdrawal / 100),
+                ("Water discharge", "m3", discharge / 100),
+            ]
             lines += [(label, unit, rng.randrange(0, 10**7) / 100) for label, unit in _OTHERS]
             for label, unit, value in lines:
                 out.write(f'{company},{year},{label},{unit},"{value:,.2f}"\n')
