@@ -106,6 +106,12 @@ COMPANY_YEARS ?= 50000
 bench: $(STAMP) ## Load and build a synthetic dataset of COMPANY_YEARS (20 values each); print timings
 	$(BIN)/python -m loaders bench --company-years $(COMPANY_YEARS) --folder target/bench
 
+MEGABYTES ?= 50
+
+.PHONY: bench-text
+bench-text: $(STAMP) ## Load one generated text report of MEGABYTES (50) line by line; print lines/s and peak memory
+	$(BIN)/python -m loaders bench --text-megabytes $(MEGABYTES) --folder target/bench-text
+
 .PHONY: map
 map: $(STAMP) ## List labels in REPORTS that map to no metric, with proposals (ACCEPT="3 7" [INTO=aliases] writes them)
 	$(BIN)/python -m loaders map $(REPORTS) $(METADATA_ARGS) $(if $(ACCEPT),--accept $(ACCEPT)) $(if $(INTO),--into $(INTO))

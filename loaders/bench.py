@@ -145,3 +145,93 @@ def run(company_years: int, folder: Path, with_dbt: bool = True) -> int:
         print(f"dbt build: {elapsed:.1f} s ({values / elapsed:,.0f} values/s), exit code {result.returncode}")
     print(f"peak memory: {_peak_mb():,.0f} MB; warehouse file: {warehouse.stat().st_size / 1e6:,.0f} MB")
     return 0
+
+
+# A text report's KPI rows: label (unit in brackets) and how its figure is made; the totals add up.
+_TEXT_ROWS = [
+    ("Total greenhouse gas emissions (Scope 1 and Scope 2) (tonnes)", "scope 1+scope 2"),
+    ("Direct greenhouse gas emissions (Scope 1) (tonnes)", "scope 1"),
+    ("Indirect greenhouse gas emissions (Scope 2) (tonnes)", "scope 2"),
+    ("Greenhouse gas emissions per square metre of floor area in office areas (tonnes/square metre)", "ratio"),
+    ("Total hazardous waste (tonnes)", "hazardous"),
+    ("Total non-hazardous waste (tonnes)", "non-hazardous"),
+    ("Total energy consumption (MWh)", "direct energy+indirect energy"),
+    ("Direct energy consumption (MWh)", "direct energy"),
+    ("Indirect energy consumption (MWh)", "indirect energy"),
+    ("Energy consumption per employee in office areas (MWh/person)", "ratio"),
+    ("Total packaging materials used (tonnes)", "packaging"),
+    ("Total water consumption (tonnes)", "water"),
+]
+
+
+def write_text_report(path: Path, megabytes: float, seed: int = 2024) -> tuple[int, int]:
+    """A long text report of numbered KPI tables (a section heading, a scope sentence, a heading of its
+    own, twelve rows, a note) until it is `megabytes` long; returns (lines, values)."""
+    rng = random.Random(seed)
+    limit = int(megabytes * 1e6)
+    written = lines = values = 0
+    with path.open("w", encoding="utf-8") as out:
+        table = 0
+        while written < limit:
+            table += 1
+            figures = {key: rng.randrange(1, 10**8) / 100 for key in ("scope 1", "scope 2", "hazardous")}
+            figures |= {key: rng.randrange(1, 10**8) / 100 for key in ("non-hazardous", "packaging", "water")}
+            figures |= {key: rng.randrange(1, 10**8) / 100 for key in ("direct energy", "indirect energy")}
+            rows = []
+            for label, made in _TEXT_ROWS:
+                if made == "ratio":
+                    figure = f"{rng.randrange(1, 10**4) / 1000:,.3f}"
+                else:
+                    figure = f"{round(sum(figures[part] for part in made.split('+')), 2):,.2f}"
+                rows.append(f"{label}\t{figure}")
+            block = (
+                f"Environmental key performance indicators of site {table:06d}\n\n"
+                "Unless otherwise stated, the KPIs below cover the site's offices and stores.\n\n"
+                f"{table}. Emissions, energy and resources of site {table:06d}\n\n"
+                + "\n".join(rows)
+                + "\n\nNotes:\n\n1. Greenhouse gas emissions are presented in tonnes of carbon dioxide equivalent.\n\n"
+            )
+            out.write(block)
+            written += len(block.encode("utf-8"))
+            lines += block.count("\n")
+            values += len(rows)
+    return lines + 1, values
+
+
+def run_text(megabytes: float, folder: Path) -> int:
+    """Read, validate and write one long text report; print lines per second and peak memory."""
+    folder.mkdir(parents=True, exist_ok=True)
+    report = folder / "reports" / "benchmark-report.txt"
+    report.parent.mkdir(exist_ok=True)
+    warehouse = folder / "warehouse.duckdb"
+    for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    lines, values = write_text_report(report, megabytes)
+    report.with_name(report.name + ".yml").write_text(
+        SIDECAR.replace("company: null", "company: Benchmark Company\ncompany_id: benchmark"), encoding="utf-8"
+    )
+    size_mb = report.stat().st_size / 1e6
+    print(f"text report: {size_mb:,.1f} MB, {lines:,} lines, {values:,} values")
+    baseline_mb = _peak_mb()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="esg-bench-") as workdir:
+        result = read_documents([report], Path(workdir))
+        if result.errors:
+            print("\n".join(map(str, result.errors)), file=sys.stderr)
+            return 1
+        read = time.perf_counter() - started
+        read_peak = _peak_mb()
+        write_documents(warehouse, result.documents, prune=True)
+    loaded = time.perf_counter() - started
+    extraction = result.documents[0].extraction
+    print(
+        f"loaders: read and validated in {read:.1f} s, written in {loaded - read:.1f} s: {loaded:.1f} s"
+        f" ({lines / loaded:,.0f} lines/s; {extraction.value_count:,} values, {extraction.reject_count:,} rejects)"
+    )
+    peak = _peak_mb()
+    print(
+        f"peak memory: {read_peak:,.0f} MB reading ({(read_peak - baseline_mb) / size_mb:.1f}x the report above the"
+        f" {baseline_mb:,.0f} MB before it), {peak:,.0f} MB writing; warehouse file:"
+        f" {warehouse.stat().st_size / 1e6:,.0f} MB"
+    )
+    return 0

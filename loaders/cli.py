@@ -170,8 +170,10 @@ def _docs_check(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from loaders.bench import run
+    from loaders.bench import run, run_text
 
+    if args.text_megabytes:
+        return run_text(args.text_megabytes, args.folder)
     return run(args.company_years, args.folder, with_dbt=not args.no_dbt)
 
 
@@ -217,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--company-years", type=int, default=50_000, help="company-years, 20 values each")
     bench.add_argument("--folder", type=Path, default=Path("target/bench"))
     bench.add_argument("--no-dbt", action="store_true", help="measure the loaders only")
+    bench.add_argument(
+        "--text-megabytes", type=float, help="instead: load one generated text report of this size (line by line)"
+    )
     bench.set_defaults(handler=_bench)
 
     summary = commands.add_parser("summary", help="print what a build produced and every failed check")

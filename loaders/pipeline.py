@@ -12,21 +12,26 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from loaders import csv_table, tabular, text_report
 from loaders.errors import DocumentError, LoaderError
 from loaders.metadata import MetadataFolders, read_metadata, sha256_of
 from loaders.models import (
+    BulkBatch,
     DocumentMetadata,
     Extraction,
     Footnote,
     ParsedDocument,
     RefusedDocument,
     RejectedLine,
+    ReportedValue,
     ReportTable,
     TableRow,
 )
 from loaders.recognizer import Vocabulary
-from loaders.rows import validate_rows
+from loaders.rows import decimal_mark, table_chunks, validate_chunks
+from loaders.warehouse import arrow_table
 
 # The project's seeds: the vocabulary labels are read with (loaders.recognizer).
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -53,6 +58,13 @@ class Input:
 Reader = Callable[[Input], Extraction]
 
 
+# A document with more candidate rows than this is validated a chunk of tables at a time, each chunk's
+# values written to Parquet at once (as the bulk CSV reader writes its batch): memory stays that of a chunk.
+CHUNK_ROWS = 5_000
+# Rejects a spooled document keeps in memory for messages; all of them are in its batch.
+SAMPLE_REJECTS = 100
+
+
 def _extraction(
     document: Input,
     document_format: str,
@@ -62,21 +74,92 @@ def _extraction(
     footnotes: list[Footnote],
     problems: list[RejectedLine] | None = None,
 ) -> Extraction:
-    """Validate rows; a reader's problems (a page or row it could not read) are candidates rejected already."""
-    values, rejects = validate_rows(rows, tables, footnotes, document.metadata, document.vocabulary)
-    problems = problems or []
+    """Validate a reader's rows; its problems (a page or row it could not read) are candidates rejected
+    already."""
+    separator = decimal_mark((cell.text for row in rows for cell in row.cells), document.metadata)
+    by_index = {table.table_index: table for table in tables}
+    chunks = table_chunks(rows, CHUNK_ROWS)
+    return _validated(document, document_format, line_count, by_index, chunks, separator, footnotes, problems or [])
+
+
+def _validated(
+    document: Input,
+    document_format: str,
+    line_count: int,
+    tables: dict[int, ReportTable],
+    chunks: Iterable[list[TableRow]],
+    separator: str | None,
+    footnotes: list[Footnote],
+    problems: list[RejectedLine],
+) -> Extraction:
+    """Validate rows a chunk at a time, checking that each chunk's candidates are all accounted for. Past the
+    first chunk, values and rejects go to Parquet chunk by chunk (a bulk batch), so memory stays a chunk's."""
+    values: list[ReportedValue] = []
+    rejects = list(problems)
+    spool: _Spool | None = None
+    # A line whose columns print two measures (`2024 tCO2e`, `2024 kgCO2e/m2`) is one candidate line.
+    problem_places = {(r.page_number, r.line_number) for r in problems}
+    candidates = len(problem_places)
+    for chunk, chunk_values, chunk_rejects in validate_chunks(
+        chunks, tables, footnotes, document.metadata, separator, document.vocabulary
+    ):
+        places = {(r.page_number, r.line_number) for r in chunk} - problem_places
+        accounted = {(v.page_number, v.line_number) for v in chunk_values}
+        accounted |= {(r.page_number, r.line_number) for r in chunk_rejects}
+        if not places <= accounted:
+            raise RuntimeError(
+                f"{document.shown}: {len(places)} candidate rows but {len(places & accounted)} accounted for"
+            )
+        if spool is None and candidates > len(problem_places):  # a second chunk: the document is long
+            spool = _Spool(document.workdir, document.sha256)
+            spool.write(values, rejects[len(problems) :])
+            values, rejects = [], rejects[:SAMPLE_REJECTS]
+        candidates += len(places)
+        if spool is None:
+            values += chunk_values
+            rejects += chunk_rejects
+        else:
+            spool.write(chunk_values, chunk_rejects)
+            rejects += chunk_rejects[: max(0, SAMPLE_REJECTS - len(rejects))]
     return Extraction(
         document_format=document_format,
         line_count=line_count,
-        # A line whose columns print two measures (`2024 tCO2e`, `2024 kgCO2e/m2`) is one candidate line.
-        candidate_line_count=len(
-            {(r.page_number, r.line_number) for r in rows} | {(r.page_number, r.line_number) for r in problems}
-        ),
-        tables=tables,
+        candidate_line_count=candidates,
+        tables=list(tables.values()),
         values=values,
         footnotes=footnotes,
-        rejects=[*problems, *rejects],
+        rejects=rejects,
+        bulk=spool.close(problems) if spool else None,
     )
+
+
+class _Spool:
+    """A long document's values and rejects, written to Parquet a chunk at a time in the raw tables' shape."""
+
+    def __init__(self, workdir: Path, sha256: str) -> None:
+        self.sha256 = sha256
+        self.paths = {table: workdir / f"{sha256}.{table}.parquet" for table in ("reported_values", "rejected_lines")}
+        self.writers = {
+            table: pq.ParquetWriter(path, arrow_table(table, []).schema) for table, path in self.paths.items()
+        }
+        self.counts = dict.fromkeys(self.paths, 0)
+
+    def write(self, values: list[ReportedValue], rejects: list[RejectedLine]) -> None:
+        for table, records in (("reported_values", values), ("rejected_lines", rejects)):
+            if records:
+                self.writers[table].write_table(arrow_table(table, records, key=self.sha256))
+                self.counts[table] += len(records)
+
+    def close(self, problems: list[RejectedLine]) -> BulkBatch:
+        self.write([], problems)
+        for writer in self.writers.values():
+            writer.close()
+        return BulkBatch(
+            self.paths["reported_values"],
+            self.paths["rejected_lines"],
+            self.counts["reported_values"],
+            self.counts["rejected_lines"],
+        )
 
 
 def _read_text(document: Input) -> Extraction:
@@ -86,9 +169,12 @@ def _read_text(document: Input) -> Extraction:
         raise DocumentError(
             document.shown, "no KPI table found: expected a heading, rows of label<TAB>value, then numbered notes"
         )
-    tables, rows = text_report.table_rows(layout)
     line_count = text.count("\n") + 1  # as text_report.split_lines numbers them
-    return _extraction(document, "text", line_count, tables, rows, layout.footnotes)
+    del text
+    separator = decimal_mark(text_report.value_texts(layout), document.metadata)
+    tables = {table.table_index: table for table in layout.tables}
+    chunks = text_report.row_chunks(layout, tables, CHUNK_ROWS)
+    return _validated(document, "text", line_count, tables, chunks, separator, layout.footnotes, [])
 
 
 def _read_markdown(document: Input) -> Extraction:
@@ -171,13 +257,6 @@ def display_path(path: Path) -> str:
         return Path(os.path.normpath(path)).as_posix()
 
 
-def _accounted(extraction: Extraction) -> int:
-    """Candidate rows that became at least one value or reject (a page that could not be read counts once)."""
-    places = {(v.page_number, v.line_number) for v in extraction.values}
-    places |= {(r.page_number, r.line_number) for r in extraction.rejects}
-    return len(places)
-
-
 class DocumentSkipped(Exception):
     """The document's sidecar says not to load it (`skip: <why>`)."""
 
@@ -205,11 +284,6 @@ def read_document(
         vocabulary = Vocabulary.from_seeds(SEEDS)
     document = Input(path, shown, sha256, metadata, workdir or Path(tempfile.mkdtemp(prefix="esg-load-")), vocabulary)
     extraction = READERS[path.suffix.lower()](document)
-    # A bulk reader counts in SQL; the rows in memory are counted here.
-    if extraction.bulk is None and _accounted(extraction) != extraction.candidate_line_count:
-        raise RuntimeError(
-            f"{shown}: {extraction.candidate_line_count} candidate rows but {_accounted(extraction)} accounted for"
-        )
     return ParsedDocument(
         path=shown,
         sha256=document.sha256,

@@ -12,10 +12,11 @@ labels and units thousands of times, and the bulk CSV reader calls them once per
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 
 from loaders.labels import SplitLabel, cut_markers, label_key, split_unit
 from loaders.models import DocumentMetadata, Footnote, RejectedLine, ReportedValue, ReportTable, TableRow
@@ -295,15 +296,62 @@ def validate_rows(
 ) -> tuple[list[ReportedValue], list[RejectedLine]]:
     """Every row becomes values (one per value cell) or a reject; bad cells are rejected one by one.
     With a vocabulary, each label is also read as a metric and members (loaders.recognizer)."""
+    separator = decimal_mark((cell.text for row in rows for cell in row.cells), metadata)
     by_index = {table.table_index: table for table in tables}
-    recognitions: dict[tuple, dict] = {}
+    return _validated(rows, by_index, notes_by_table(footnotes), separator, metadata, vocabulary)
+
+
+def decimal_mark(cells: Iterable[str], metadata: DocumentMetadata) -> str | None:
+    """The document's decimal mark: its sidecar's, else the one its value cells show (None: undecided)."""
+    return metadata.decimal_separator or decimal_convention(cells, metadata.language)
+
+
+def table_chunks(rows: list[TableRow], chunk_rows: int) -> Iterator[list[TableRow]]:
+    """Rows a few whole tables at a time (at least `chunk_rows` rows), never parting two rows of one line;
+    all at once where a table's rows are not all together, since repeats are judged within a table."""
+    runs = 1 + sum(1 for before, after in pairwise(rows) if before.table_index != after.table_index)
+    if runs != len({row.table_index for row in rows}):
+        chunk_rows = len(rows)
+    start = 0
+    while start < len(rows):
+        end = min(start + chunk_rows, len(rows))
+        while end < len(rows) and (
+            rows[end].table_index == rows[end - 1].table_index
+            or (rows[end].page_number, rows[end].line_number) == (rows[end - 1].page_number, rows[end - 1].line_number)
+        ):
+            end += 1
+        yield rows[start:end]
+        start = end
+
+
+def validate_chunks(
+    chunks: Iterable[list[TableRow]],
+    tables: dict[int, ReportTable],
+    footnotes: list[Footnote],
+    metadata: DocumentMetadata,
+    separator: str | None,
+    vocabulary: Vocabulary | None = None,
+) -> Iterator[tuple[list[TableRow], list[ReportedValue], list[RejectedLine]]]:
+    """`validate_rows` a chunk of whole tables at a time, so that a long document's values can be written
+    away chunk by chunk instead of held. `tables` is read as each chunk comes: a reader may still be
+    completing a table (a unit line) while it yields the chunk before."""
     notes = notes_by_table(footnotes)
+    for chunk in chunks:
+        yield chunk, *_validated(chunk, tables, notes, separator, metadata, vocabulary)
+
+
+def _validated(
+    rows: list[TableRow],
+    by_index: dict[int, ReportTable],
+    notes: dict[int, frozenset[str]],
+    separator: str | None,
+    metadata: DocumentMetadata,
+    vocabulary: Vocabulary | None,
+) -> tuple[list[ReportedValue], list[RejectedLine]]:
+    recognitions: dict[tuple, dict] = {}
     values: list[ReportedValue] = []
     rejects: list[RejectedLine] = []
     first_seen: dict[tuple, _FirstPrinting] = {}
-    separator = metadata.decimal_separator or decimal_convention(
-        (cell.text for row in rows for cell in row.cells), metadata.language
-    )
     for row in rows:
         table = by_index[row.table_index]
 

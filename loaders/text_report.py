@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from loaders.labels import split_unit
@@ -325,10 +326,26 @@ def _indent(text: str) -> int:
 
 
 def table_rows(layout: TextLayout) -> tuple[list[ReportTable], list[TableRow]]:
-    """Candidate lines as rows; header rows and table-unit lines shape the rows instead of being rows.
-    A row indented under a row above carries that row's label as its group (`  Upstream` under
-    `Scope 1 (tCO2e)`); a label alone on its line with indented rows under it is their group, not a row."""
+    """Candidate lines as rows, and the tables as the rows complete them (a unit line)."""
     tables = {table.table_index: table for table in layout.tables}
+    rows = [row for chunk in row_chunks(layout, tables) for row in chunk]
+    return list(tables.values()), rows
+
+
+def value_texts(layout: TextLayout) -> Iterator[str]:
+    """The cells after the label on every candidate line: what the document's decimal mark is judged from."""
+    for candidate in layout.candidates:
+        yield from candidate.line.text.split("\t")[1:]
+
+
+def row_chunks(
+    layout: TextLayout, tables: dict[int, ReportTable], chunk_rows: int | None = None
+) -> Iterator[list[TableRow]]:
+    """Candidate lines as rows, a few whole tables at a time (at least `chunk_rows` rows; all at once without):
+    a long document's rows are made as they are validated, not all held. Header rows and table-unit lines
+    shape the rows instead of being rows (a unit line updates its table in `tables`). A row indented under a
+    row above carries that row's label as its group (`  Upstream` under `Scope 1 (tCO2e)`); a label alone on
+    its line with indented rows under it is their group, not a row."""
     headers: dict[int, _Header | None] = {}
     rows: list[TableRow] = []
     parents: list[tuple[int, tuple[str, ...]]] = []  # (indent, label parts) of the rows above, outermost first
@@ -339,6 +356,9 @@ def table_rows(layout: TextLayout) -> tuple[list[ReportTable], list[TableRow]]:
         cells = [cell.strip() for cell in raw_cells]
         if position == 0 or candidates[position - 1].table_index != index:
             parents = []
+            if chunk_rows is not None and len(rows) >= chunk_rows:
+                yield rows
+                rows = []
         indent = _indent(raw_cells[0])
         while parents and parents[-1][0] >= indent:
             parents.pop()
@@ -385,4 +405,5 @@ def table_rows(layout: TextLayout) -> tuple[list[ReportTable], list[TableRow]]:
             )
             unit = cells[header.unit_position] if header.unit_position is not None else None
         rows.append(TableRow(label_parts=parts, cells=value_cells, unit_text=unit, **common))
-    return list(tables.values()), rows
+    if rows:
+        yield rows

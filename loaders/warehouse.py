@@ -147,7 +147,7 @@ def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, pa.Table]:
     )
 
     def records(table: str, items: Sequence, **derived: list) -> pa.Table:
-        return _arrow(table, items, key=document.sha256, **derived)
+        return arrow_table(table, items, key=document.sha256, **derived)
 
     overrides = meta.label_overrides
     return {
@@ -162,7 +162,7 @@ def _rows(document: ParsedDocument, loaded_at: datetime) -> dict[str, pa.Table]:
     }
 
 
-def _arrow(table: str, items: Sequence, key: str | None = None, **derived: list) -> pa.Table:
+def arrow_table(table: str, items: Sequence, key: str | None = None, **derived: list) -> pa.Table:
     """Records as an Arrow table, built column by column (a dict per record costs memory and time on a
     million values); `key` is the document's hash where the records do not carry it."""
     record = _RECORDS[table][0]
@@ -196,11 +196,11 @@ def write_documents(
     With `prune`, documents not in `documents` are removed too, so `raw` mirrors the folder loaded.
     """
     loaded_at = datetime.now(UTC)
-    parts: dict[str, list[pa.Table]] = {table: [_arrow(table, [])] for table in TABLES}
+    parts: dict[str, list[pa.Table]] = {table: [arrow_table(table, [])] for table in TABLES}
     for document in documents:
         for table, rows in _rows(document, loaded_at).items():
             parts[table].append(rows)
-    parts["refused_documents"].append(_arrow("refused_documents", refused))
+    parts["refused_documents"].append(arrow_table("refused_documents", refused))
     batches = {table: pa.concat_tables(tables) for table, tables in parts.items()}
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from loaders import pipeline
 from loaders.errors import LoaderError
 from loaders.numbers import NumberFormatError, parse_cell
 from loaders.pipeline import read_document
@@ -115,6 +117,24 @@ def test_any_csv_shape_accounts_for_every_row(folder, header, rows, delimiter):
 def test_any_text_report_accounts_for_every_row(folder, lines):
     text = "Environmental KPIs 2019\n" + "\n".join(label + "\t" + "\t".join(cells) for label, cells in lines)
     _read(_document(folder, ".txt", text))
+
+
+@given(
+    tables=st.lists(
+        st.lists(st.tuples(st.sampled_from(["Scope 1 (tonnes)", "Water (m3)", "用水總量(噸)", "", "Total"]), _row)),
+        min_size=2,
+        max_size=5,
+    )
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_long_text_report_read_chunk_by_chunk_accounts_for_every_row(folder, tables):
+    """Tables apart, each a chunk of its own: what a long document goes through, on short ones."""
+    text = "\n\n".join(
+        f"{n}. Environmental KPIs\n" + "\n".join(label + "\t" + "\t".join(cells) for label, cells in lines)
+        for n, lines in enumerate(tables, start=1)
+    )
+    with mock.patch.object(pipeline, "CHUNK_ROWS", 1):
+        _read(_document(folder, ".txt", text))
 
 
 @given(
