@@ -93,13 +93,17 @@ def _peak_mb() -> float:
     return max(children, own) / 1024
 
 
-def run(company_years: int, folder: Path, with_dbt: bool = True) -> int:
-    folder.mkdir(parents=True, exist_ok=True)
-    dataset = folder / "reports" / "benchmark-dataset.csv"
-    dataset.parent.mkdir(exist_ok=True)
+def _scratch(folder: Path, document: str) -> tuple[Path, Path]:
+    """Where a benchmark writes its document (`folder/reports/`) and its warehouse, emptied of a last run's."""
+    (folder / "reports").mkdir(parents=True, exist_ok=True)
     warehouse = folder / "warehouse.duckdb"
     for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
+    return folder / "reports" / document, warehouse
+
+
+def run(company_years: int, folder: Path, with_dbt: bool = True) -> int:
+    dataset, warehouse = _scratch(folder, "benchmark-dataset.csv")
 
     started = time.perf_counter()
     values = write_dataset(dataset, company_years)
@@ -200,12 +204,7 @@ def write_text_report(path: Path, megabytes: float, seed: int = 2024) -> tuple[i
 
 def run_text(megabytes: float, folder: Path) -> int:
     """Read, validate and write one long text report; print lines per second and peak memory."""
-    folder.mkdir(parents=True, exist_ok=True)
-    report = folder / "reports" / "benchmark-report.txt"
-    report.parent.mkdir(exist_ok=True)
-    warehouse = folder / "warehouse.duckdb"
-    for stale in (warehouse, warehouse.with_suffix(".duckdb.wal")):
-        stale.unlink(missing_ok=True)
+    report, warehouse = _scratch(folder, "benchmark-report.txt")
     lines, values = write_text_report(report, megabytes)
     report.with_name(report.name + ".yml").write_text(
         SIDECAR.replace("company: null", "company: Benchmark Company\ncompany_id: benchmark"), encoding="utf-8"
