@@ -47,5 +47,6 @@ def cut_markers(label: str) -> tuple[str, tuple[str, ...]]:
 
 def label_key(text: str) -> str:
     """The form labels are matched on: NFKC, Simplified Chinese, case-folded, spaces collapsed."""
-    folded = _TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", text)).casefold()
-    return _SPACE.sub(" ", folded).strip()
+    if not text.isascii():  # both leave ASCII as it is
+        text = _TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", text))
+    return _SPACE.sub(" ", text.casefold()).strip()

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 MAX_DECIMALS = 10  # raw.reported_values.value_number is DECIMAL(38, 12); intervals need one digit more
 MAX_INTEGER_DIGITS = 26  # and 38 - 12 digits before the point
@@ -65,9 +66,12 @@ _PRINTED_UNIT = re.compile(r"^(?P<number>[-\d.,\s]*\d)\s*(?P<unit>[^\W\d_].*)$")
 FIGURE_MARKS = r"[⁰¹²³⁴⁵⁶⁷⁸⁹*†‡§\s]|\[[A-Za-z0-9]{1,3}\]"
 
 
+_FIGURE_MARKS = re.compile(FIGURE_MARKS)
+
+
 def figure_key(text: str) -> str:
     """A cell as compared with its repeat: `283.42¹` and `283.42` print one figure."""
-    return re.sub(FIGURE_MARKS, "", text)
+    return _FIGURE_MARKS.sub("", text)
 
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -161,9 +165,9 @@ class PrintedNumber:
     decimals: int
 
 
-@dataclass(frozen=True)
-class ParsedCell:
-    """A value cell read: a number (or not reported) plus what was printed around it."""
+class ParsedCell(NamedTuple):
+    """A value cell read: a number (or not reported) plus what was printed around it. A tuple: a long
+    document reads hundreds of thousands, and a frozen dataclass is several times slower to build."""
 
     value: Decimal | None
     decimals: int | None

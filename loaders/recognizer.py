@@ -132,13 +132,17 @@ class Vocabulary:
         """The terms that may occur in `words`, in the order of `terms` (longest first)."""
         by_word, by_char = self._index
         positions = {p for word in set(words.split()) for p in by_word.get(word, ())}
-        positions.update(p for char in set(words) for p in by_char.get(char, ()))
+        if not words.isascii():  # CJK terms begin with a CJK character
+            positions.update(p for char in set(words) for p in by_char.get(char, ()))
         return [self.terms[p] for p in sorted(positions)]
 
-    def _matches(self, words: str, kinds: frozenset[str]) -> list[tuple[int, int, _Term]]:
-        """Non-overlapping term matches in `words` (padded), longest terms first."""
+    def _matches(
+        self, words: str, kinds: frozenset[str], candidates: list[_Term] | None = None
+    ) -> list[tuple[int, int, _Term]]:
+        """Non-overlapping term matches in `words` (padded), longest terms first, among the `candidates` found
+        in it (when a caller matches one text for several kinds)."""
         taken: list[tuple[int, int, _Term]] = []
-        for term in self._candidates(words):
+        for term in self._candidates(words) if candidates is None else candidates:
             if term.kind not in kinds:
                 continue
             needle, cjk = term.needle, term.is_cjk
@@ -157,12 +161,22 @@ class Vocabulary:
         return not _unexplained(words, self._matches(words, _READ_KINDS))
 
     def _headings(self, headings: tuple[str | None, ...]) -> _Headings:
-        words = [_words(heading) for heading in filter(None, headings)]
+        named = [
+            self._cached(("heading", heading), lambda h=heading: self._named(h)) for heading in filter(None, headings)
+        ]
+        return _Headings(
+            frozenset().union(*(axes for axes, _ in named)) & self.open_axes,
+            frozenset().union(*(metrics for _, metrics in named)),
+        )
 
-        def named(kind: str) -> frozenset[str]:
-            return frozenset(term.code for text in words for _, _, term in self._matches(text, frozenset({kind})))
-
-        return _Headings(named("axis") & self.open_axes, named("metric"))
+    def _named(self, heading: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The axes and the metrics one heading names: a section heading heads many tables."""
+        words = _words(heading)
+        candidates = self._candidates(words)
+        return tuple(  # type: ignore[return-value]
+            frozenset(term.code for _, _, term in self._matches(words, frozenset({kind}), candidates))
+            for kind in ("axis", "metric")
+        )
 
     def _cached(self, key: tuple, compute: Callable[[], object]) -> object:
         if (found := self._readings.get(key)) is None:

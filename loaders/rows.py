@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from loaders.labels import SplitLabel, cut_markers, label_key, split_unit
 from loaders.models import DocumentMetadata, Footnote, RejectedLine, ReportedValue, ReportTable, TableRow
@@ -151,8 +152,7 @@ def check_brackets(resolved: ResolvedLabel, vocabulary: Vocabulary | None) -> No
         raise RowError("unknown_unit", resolved.odd_bracket_reason or "")
 
 
-@dataclass(frozen=True)
-class ReadCell:
+class ReadCell(NamedTuple):
     parsed: ParsedCell
     unit_printed: str | None
     unit: NormalizedUnit | None
@@ -260,7 +260,9 @@ def read_change(text: str | None) -> ParsedCell | None:
     return parsed if parsed.value is not None else None
 
 
-def _markers(*groups: Iterable[str]) -> str | None:
+def _markers(*groups: tuple[str, ...]) -> str | None:
+    if not any(groups):  # most values print none
+        return None
     found = [marker for group in groups for marker in group]
     return ",".join(dict.fromkeys(found)) or None
 
@@ -384,11 +386,10 @@ def _validated(
             resolved.unit_printed,
             *(c.fiscal_year for c in row.cells),
         )
-        figures = tuple(figure_key(cell.text) for cell in row.cells)
         if seen in first_seen:  # judged once every printing is known (_repeats_judged)
-            first_seen[seen].repeats.append((row, figures))
+            first_seen[seen].repeats.append(row)
             continue
-        first_seen[seen] = first = _FirstPrinting(row, resolved.label_as_printed, figures, len(values))
+        first_seen[seen] = first = _FirstPrinting(row, resolved.label_as_printed, len(values))
         if not row.cells:
             reject("no_value_cells", "the row has a label but no value column")
             continue
@@ -463,10 +464,13 @@ class _FirstPrinting:
 
     row: TableRow
     label: str
-    figures: tuple[str, ...]
     start: int  # its values: values[start:end]
     end: int = 0
-    repeats: list[tuple[TableRow, tuple[str, ...]]] = field(default_factory=list)
+    repeats: list[TableRow] = field(default_factory=list)
+
+
+def _figures(row: TableRow) -> tuple[str, ...]:
+    return tuple(figure_key(cell.text) for cell in row.cells)
 
 
 def _repeats_judged(
@@ -479,18 +483,18 @@ def _repeats_judged(
         return values, rejects
     dropped: set[int] = set()
     for first in repeated:
-        if all(figures == first.figures for _, figures in first.repeats):
+        if all(_figures(row) == _figures(first.row) for row in first.repeats):
             judged = [
                 (
                     row,
                     "duplicate_identical",
                     f"label {first.label!r} repeats {first.row.location} with the same figures: kept once",
                 )
-                for row, _ in first.repeats
+                for row in first.repeats
             ]
         else:
             dropped.update(range(first.start, first.end))
-            rows = [first.row, *(row for row, _ in first.repeats)]
+            rows = [first.row, *first.repeats]
             where = ", ".join(row.location for row in rows)
             reason = f"label {first.label!r} is printed with other figures at {where}: neither is taken"
             judged = [(row, "duplicate_conflict", reason) for row in rows]

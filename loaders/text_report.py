@@ -27,6 +27,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from loaders.labels import split_unit
 from loaders.models import Footnote, ReportTable, TableRow, ValueCell
@@ -46,8 +47,7 @@ _LABEL_HEADERS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):  # one per line of the document: a tuple is the cheapest record to build
     number: int  # 1-based, as editors and `sed -n` count
     text: str
 
@@ -56,8 +56,7 @@ class Line:
         return not self.text.strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A line in a KPI table's body: it must become a value or a reject."""
 
     table_index: int

@@ -35,6 +35,9 @@ DECIMAL = pa.decimal128(38, 12)
 TEXT, INT, BOOL, DATE = pa.string(), pa.int32(), pa.bool_(), pa.date32()
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
+# DuckDB's working memory while the raw tables are written; beyond it DuckDB evicts or spills to disk.
+WRITE_MEMORY_LIMIT = "512MB"
+
 _ARROW_TYPES: dict[type, pa.DataType] = {
     str: TEXT,
     int: INT,
@@ -180,7 +183,8 @@ def arrow_table(table: str, items: Sequence, key: str | None = None, **derived: 
             values = transposed[name]
         else:
             values = [getattr(item, name) for item in items]
-        columns[name] = pa.array(values, type=dtype)
+        # A column a reader never fills (a text report has no quotes) is nulls at once, not value by value.
+        columns[name] = pa.nulls(len(items), dtype) if values.count(None) == len(items) else pa.array(values, dtype)
     return pa.table(columns)
 
 
@@ -208,6 +212,9 @@ def write_documents(
     except duckdb.IOException as error:  # another process holds the file (a BI tool, a running build)
         raise LoaderError(f"{warehouse}: cannot open for writing: {error}") from None
     with con:
+        # DuckDB keeps the blocks it writes cached up to its limit (80% of the machine): bounded, a long
+        # document's batch costs the writer a few hundred MB, not a GB, and hardly any time.
+        con.execute(f"set memory_limit = '{WRITE_MEMORY_LIMIT}'")
         ensure_schema(con)
         con.execute("begin transaction")
         try:
