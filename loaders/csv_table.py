@@ -25,8 +25,9 @@ import pyarrow as pa
 from loaders.errors import DocumentError
 from loaders.models import BulkBatch, DocumentMetadata, Extraction, RejectedLine, ReportTable
 from loaders.numbers import DECIMAL_EVIDENCE, FIGURE_MARKS, convention_from
-from loaders.recognizer import Recognition, Vocabulary
+from loaders.recognizer import Vocabulary
 from loaders.rows import (
+    RECOGNITION_COLUMNS,
     RowError,
     check_brackets,
     company_code,
@@ -283,9 +284,10 @@ def _recognise_labels(con: duckdb.DuckDBPyConnection, vocabulary: Vocabulary | N
         )
         for label_text, unit, table_name, heading in con.execute(distinct).fetchall():
             recognized = recognition_columns(vocabulary.recognise(label_text, heading, unit=unit, company=company))
-            rows.append({"label_text": label_text, "unit_generic": unit, "table_name": table_name, **recognized})
+            given = {"label_text": label_text, "unit_generic": unit, "table_name": table_name}
+            rows.append(given | dict(zip(RECOGNITION_COLUMNS, recognized, strict=True)))
     schema = {"label_text": _TEXT, "unit_generic": _TEXT, "table_name": _TEXT} | {
-        name: TABLES["reported_values"][name] for name in recognition_columns(Recognition(None))
+        name: TABLES["reported_values"][name] for name in RECOGNITION_COLUMNS
     }
     _lookup(con, "recognitions", schema, rows)
 

@@ -140,11 +140,15 @@ _DECIMAL_COMMA_LANGUAGES = frozenset(
 def decimal_convention(texts: Iterable[str], language: str | None) -> str | None:
     """The decimal mark the document's own cells show, else its language's; None where cells settle
     both (or nothing settles it): then a cell that reads two ways is refused, never guessed."""
+    return convention_from(decimal_evidence(texts), language)
+
+
+def decimal_evidence(texts: Iterable[str]) -> set[tuple[int, str]]:
+    """The (strength, mark) evidence the cells show."""
     # One search per pattern over all cells, a line each: no pattern crosses a line break, and `^`, `$`
     # hold at each cell's ends.
     cells = "\n".join(text.replace("\n", " ") for text in texts)
-    found = {key for key, pattern in DECIMAL_EVIDENCE.items() if re.search(pattern, cells, re.MULTILINE)}
-    return convention_from(found, language)
+    return {key for key, pattern in DECIMAL_EVIDENCE.items() if re.search(pattern, cells, re.MULTILINE)}
 
 
 def convention_from(found: set[tuple[int, str]], language: str | None) -> str | None:

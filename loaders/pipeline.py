@@ -6,7 +6,7 @@ import gc
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,8 +29,9 @@ from loaders.models import (
     ReportTable,
     TableRow,
 )
+from loaders.numbers import convention_from, decimal_evidence
 from loaders.recognizer import Vocabulary
-from loaders.rows import decimal_mark, table_chunks, validate_chunks
+from loaders.rows import decimal_mark, notes_by_table, table_chunks, validate_chunks
 from loaders.warehouse import arrow_table
 
 # The project's seeds: the vocabulary labels are read with (loaders.recognizer).
@@ -77,21 +78,43 @@ def _extraction(
     """Validate a reader's rows; its problems (a page or row it could not read) are candidates rejected
     already."""
     separator = decimal_mark((cell.text for row in rows for cell in row.cells), document.metadata)
+    chunks = ((chunk, separator) for chunk in table_chunks(rows, CHUNK_ROWS))
     by_index = {table.table_index: table for table in tables}
-    chunks = table_chunks(rows, CHUNK_ROWS)
-    return _validated(document, document_format, line_count, by_index, chunks, separator, footnotes, problems or [])
+    validated = _validated(document, chunks, by_index, notes_by_table(footnotes), problems or [])
+    return validated.extraction(document_format, line_count, tables, footnotes)
+
+
+@dataclass
+class _Validation:
+    """A document's rows validated: values (or their batch) and rejects, and the candidate lines counted."""
+
+    values: list[ReportedValue]
+    rejects: list[RejectedLine]
+    candidate_line_count: int
+    bulk: BulkBatch | None
+
+    def extraction(
+        self, document_format: str, line_count: int, tables: list[ReportTable], footnotes: list[Footnote]
+    ) -> Extraction:
+        return Extraction(
+            document_format=document_format,
+            line_count=line_count,
+            candidate_line_count=self.candidate_line_count,
+            tables=tables,
+            values=self.values,
+            footnotes=footnotes,
+            rejects=self.rejects,
+            bulk=self.bulk,
+        )
 
 
 def _validated(
     document: Input,
-    document_format: str,
-    line_count: int,
-    tables: dict[int, ReportTable],
-    chunks: Iterable[list[TableRow]],
-    separator: str | None,
-    footnotes: list[Footnote],
+    chunks: Iterable[tuple[list[TableRow], str | None]],
+    tables: Mapping[int, ReportTable],
+    notes: Mapping[int, frozenset[str]],
     problems: list[RejectedLine],
-) -> Extraction:
+) -> _Validation:
     """Validate rows a chunk at a time, checking that each chunk's candidates are all accounted for. Past the
     first chunk, values and rejects go to Parquet chunk by chunk (a bulk batch), so memory stays a chunk's."""
     values: list[ReportedValue] = []
@@ -101,7 +124,7 @@ def _validated(
     problem_places = {(r.page_number, r.line_number) for r in problems}
     candidates = len(problem_places)
     for chunk, chunk_values, chunk_rejects in validate_chunks(
-        chunks, tables, footnotes, document.metadata, separator, document.vocabulary
+        chunks, tables, notes, document.metadata, document.vocabulary
     ):
         places = {(r.page_number, r.line_number) for r in chunk} - problem_places
         accounted = {(v.page_number, v.line_number) for v in chunk_values}
@@ -121,16 +144,7 @@ def _validated(
         else:
             spool.write(chunk_values, chunk_rejects)
             rejects += chunk_rejects[: max(0, SAMPLE_REJECTS - len(rejects))]
-    return Extraction(
-        document_format=document_format,
-        line_count=line_count,
-        candidate_line_count=candidates,
-        tables=list(tables.values()),
-        values=values,
-        footnotes=footnotes,
-        rejects=rejects,
-        bulk=spool.close(problems) if spool else None,
-    )
+    return _Validation(values, rejects, candidates, spool.close(problems) if spool else None)
 
 
 class _Spool:
@@ -162,19 +176,94 @@ class _Spool:
         )
 
 
+class _TextLines:
+    """A text document's lines as they are read from the file, numbered from 1 (only `\\n` ends a line, as in
+    editors): decoded a block at a time and counted, never the whole document in memory."""
+
+    BLOCK = 1 << 20
+
+    def __init__(self, document: Input) -> None:
+        self.document = document
+        self.count = 0
+
+    def __iter__(self) -> Iterator[text_report.Line]:
+        offset = 0  # of `rest` in the file
+        rest = b""
+        with self.document.path.open("rb") as handle:
+            while block := handle.read(self.BLOCK):
+                rest += block
+                if (cut := rest.rfind(b"\n") + 1) == 0:
+                    continue  # a line longer than a block: read on
+                text = self._decoded(rest[:cut], offset)
+                offset, rest = offset + cut, rest[cut:]
+                for line in text.split("\n")[:-1]:
+                    self.count += 1
+                    yield text_report.Line(self.count, line.rstrip("\r"))
+        # What follows the last line break is a line too, if only an empty one (as `str.split` has it).
+        self.count += 1
+        yield text_report.Line(self.count, self._decoded(rest, offset).rstrip("\r"))
+
+    def _decoded(self, data: bytes, offset: int) -> str:
+        try:
+            return data.decode("utf-8-sig" if offset == 0 else "utf-8")
+        except UnicodeDecodeError as error:
+            line = self.count + data.count(b"\n", 0, error.start) + 1
+            message = f"not UTF-8 text (invalid byte at offset {offset + error.start})"
+            raise DocumentError(self.document.shown, message, line) from None
+
+
 def _read_text(document: Input) -> Extraction:
-    text = document.text()
-    layout = text_report.parse_layout(text)
-    if not any(table.is_kpi_table for table in layout.tables):
+    """A text report streamed: its tables found, made rows, validated and written a chunk at a time. The
+    decimal mark is the sidecar's or, chunk by chunk, the one the cells read so far show; should the whole
+    document show another than a chunk was read with, it is read again with that one."""
+    fixed = document.metadata.decimal_separator is not None
+    extraction, marks = _stream_text(document, document.metadata.decimal_separator, fixed)
+    if not fixed and len(marks) > 1:
+        extraction, _ = _stream_text(document, marks[-1], fixed=True)
+    return extraction
+
+
+def _stream_text(document: Input, separator: str | None, fixed: bool) -> tuple[Extraction, list[str | None]]:
+    """Read a text report once; returns it and the decimal marks its chunks were read with, the whole
+    document's last (with `fixed`, `separator` throughout)."""
+    lines = _TextLines(document)
+    tables: dict[int, ReportTable] = {}
+    notes: dict[int, frozenset[str]] = {}
+    footnotes: list[Footnote] = []
+    evidence: set[tuple[int, str]] = set()
+    marks: list[str | None] = []
+
+    def mark(cells: list[str]) -> str | None:
+        if fixed:
+            return separator
+        evidence.update(decimal_evidence(cells))
+        found = convention_from(evidence, document.metadata.language)
+        if not marks or marks[-1] != found:
+            marks.append(found)
+        return found
+
+    def chunks() -> Iterator[tuple[list[TableRow], str | None]]:
+        rows: list[TableRow] = []
+        cells: list[str] = []
+        for found in text_report.find_tables(lines):
+            table, table_rows = text_report.rows_of(found.table, found.body)
+            tables[table.table_index] = table
+            footnotes.extend(found.notes)
+            notes.update(notes_by_table(found.notes))
+            rows += table_rows
+            cells += text_report.value_texts(found.body)
+            if len(rows) >= CHUNK_ROWS:
+                yield rows, mark(cells)
+                rows, cells = [], []
+        if rows or not marks:
+            yield rows, mark(cells)
+
+    validated = _validated(document, chunks(), tables, notes, [])
+    if not any(table.is_kpi_table for table in tables.values()):
         raise DocumentError(
             document.shown, "no KPI table found: expected a heading, rows of label<TAB>value, then numbered notes"
         )
-    line_count = text.count("\n") + 1  # as text_report.split_lines numbers them
-    del text
-    separator = decimal_mark(text_report.value_texts(layout), document.metadata)
-    tables = {table.table_index: table for table in layout.tables}
-    chunks = text_report.row_chunks(layout, tables, CHUNK_ROWS)
-    return _validated(document, "text", line_count, tables, chunks, separator, layout.footnotes, [])
+    return validated.extraction("text", lines.count, list(tables.values()), footnotes), marks
 
 
 def _read_markdown(document: Input) -> Extraction:

@@ -90,7 +90,7 @@ class _Headings:
     metrics: frozenset[str]
 
 
-_CACHED_READINGS = 1 << 18  # distinct (label, headings, unit) readings kept; a report repeats its labels
+_CACHED_READINGS = 1 << 16  # distinct readings kept (labels under headings, headings); a report repeats them
 
 
 @dataclass

@@ -12,7 +12,7 @@ labels and units thousands of times, and the bulk CSV reader calls them once per
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -34,6 +34,7 @@ from loaders.numbers import (
 from loaders.recognizer import Recognition, Vocabulary
 from loaders.units import NormalizedUnit, UnitError, normalize_unit
 
+_new_value = tuple.__new__
 _CJK_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = re.compile(
     r"^(?:fy|fiscal\s+year|financial\s+year|year)?\s*'?(?P<year>(?:19|20)\d{2})"
@@ -158,7 +159,7 @@ class ReadCell(NamedTuple):
     unit: NormalizedUnit | None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)  # cells repeat "n/a" and "-", rarely their figures: a small cache
 def read_cell(
     text: str, decimal_separator: str | None, footnotes: frozenset[str], unit_printed: str | None
 ) -> ReadCell:
@@ -275,18 +276,29 @@ def notes_by_table(footnotes: Iterable[Footnote]) -> dict[int, frozenset[str]]:
     return {table: frozenset(markers) for table, markers in notes.items()}
 
 
+# The raw columns a recognition fills, in ReportedValue's order.
+RECOGNITION_COLUMNS = (
+    "recognized_metric_code",
+    "recognized_members",
+    "recognition_confidence",
+    "recognition_note",
+    "breakdown_axes",
+)
+_NOT_RECOGNIZED = (None,) * len(RECOGNITION_COLUMNS)
+
+
 @lru_cache(maxsize=1 << 16)
-def recognition_columns(recognition: Recognition | None) -> dict:
-    """The raw columns a recognition fills (ReportedValue's recognized_* and breakdown_axes)."""
+def recognition_columns(recognition: Recognition | None) -> tuple:
+    """What a recognition fills in RECOGNITION_COLUMNS."""
     if recognition is None:
-        return {}
-    return {
-        "recognized_metric_code": recognition.metric_code,
-        "recognized_members": recognition.members_key or None,
-        "recognition_confidence": recognition.confidence,
-        "recognition_note": recognition.note or None,
-        "breakdown_axes": "|".join(recognition.breakdown_axes) or None,
-    }
+        return _NOT_RECOGNIZED
+    return (
+        recognition.metric_code,
+        recognition.members_key or None,
+        recognition.confidence,
+        recognition.note or None,
+        "|".join(recognition.breakdown_axes) or None,
+    )
 
 
 def validate_rows(
@@ -327,30 +339,28 @@ def table_chunks(rows: list[TableRow], chunk_rows: int) -> Iterator[list[TableRo
 
 
 def validate_chunks(
-    chunks: Iterable[list[TableRow]],
-    tables: dict[int, ReportTable],
-    footnotes: list[Footnote],
+    chunks: Iterable[tuple[list[TableRow], str | None]],
+    tables: Mapping[int, ReportTable],
+    notes: Mapping[int, frozenset[str]],
     metadata: DocumentMetadata,
-    separator: str | None,
     vocabulary: Vocabulary | None = None,
 ) -> Iterator[tuple[list[TableRow], list[ReportedValue], list[RejectedLine]]]:
-    """`validate_rows` a chunk of whole tables at a time, so that a long document's values can be written
-    away chunk by chunk instead of held. `tables` is read as each chunk comes: a reader may still be
-    completing a table (a unit line) while it yields the chunk before."""
-    notes = notes_by_table(footnotes)
-    for chunk in chunks:
-        yield chunk, *_validated(chunk, tables, notes, separator, metadata, vocabulary)
+    """`validate_rows` a chunk of whole tables at a time, each with its decimal mark, so that a long document's
+    values can be written away chunk by chunk instead of held. `tables` and `notes` (markers by table) are read
+    as each chunk comes: a reader streaming a document adds them as it finds its tables."""
+    for rows, separator in chunks:
+        yield rows, *_validated(rows, tables, notes, separator, metadata, vocabulary)
 
 
 def _validated(
     rows: list[TableRow],
-    by_index: dict[int, ReportTable],
-    notes: dict[int, frozenset[str]],
+    by_index: Mapping[int, ReportTable],
+    notes: Mapping[int, frozenset[str]],
     separator: str | None,
     metadata: DocumentMetadata,
     vocabulary: Vocabulary | None,
 ) -> tuple[list[ReportedValue], list[RejectedLine]]:
-    recognitions: dict[tuple, dict] = {}
+    recognitions: dict[tuple, tuple] = {}
     values: list[ReportedValue] = []
     rejects: list[RejectedLine] = []
     first_seen: dict[tuple, _FirstPrinting] = {}
@@ -399,7 +409,7 @@ def _validated(
             recognitions[context] = recognition_columns(
                 vocabulary.recognise(text, heading, section, unit=unit, company=metadata.company_name)
             )
-        recognized = recognitions.get(context, {})
+        recognized = recognitions.get(context, _NOT_RECOGNIZED)
         for cell in row.cells:
             if cell.problem is not None:
                 reject(*cell.problem, cell.column_number)
@@ -415,42 +425,47 @@ def _validated(
                 reject(error.code, str(error), cell.column_number)
                 continue
             parsed, normal = read.parsed, read.unit
+            # Positional, in the record's field order: built by keywords, the tuple takes ten times as long, and a
+            # long document has a million of them (test_rows checks every field is where its name says).
             values.append(
-                ReportedValue(
-                    table_index=row.table_index,
-                    table_heading=table.heading,
-                    section_heading=table.section_heading,
-                    line_number=row.line_number,
-                    location=row.location,
-                    page_number=row.page_number,
-                    column_number=cell.column_number,
-                    column_label=cell.column_label,
-                    company_id=company,
-                    fiscal_year=cell.fiscal_year or metadata.fiscal_year,
-                    label_as_printed=resolved.label_as_printed,
-                    label_key=resolved.label_key,
-                    footnote_markers=_markers(row.label_markers, resolved.markers, cell.markers, parsed.markers),
-                    value_as_printed=cell.text,
-                    value_number=parsed.value,
-                    decimals_printed=parsed.decimals,
-                    value_qualifier=parsed.qualifier,
-                    not_reported_as_printed=parsed.not_reported,
-                    unit_as_printed=read.unit_printed,
-                    unit_normalized=normal.unit if normal else None,
-                    unit_generic=normal.generic if normal else None,
-                    currency=normal.currency if normal else None,
-                    unit_multiplier=normal.multiplier if normal else None,
-                    change_as_printed=row.change_text,
-                    standards_as_printed=row.standards_text,
-                    line_text=row.row_text,
-                    metric_code_given=given_metric,
-                    quoted_text=row.quote_text,
-                    quoted_location=row.quoted_location_text,
-                    passage=row.passage_text,
-                    value_date=dated,
-                    change_number=change.value if change else None,
-                    change_decimals=change.decimals if change else None,
-                    **recognized,
+                _new_value(
+                    ReportedValue,
+                    (
+                        row.table_index,  # table_index
+                        table.heading,  # table_heading
+                        table.section_heading,  # section_heading
+                        row.line_number,  # line_number
+                        row.location,  # location
+                        row.page_number,  # page_number
+                        cell.column_number,  # column_number
+                        cell.column_label,  # column_label
+                        company,  # company_id
+                        cell.fiscal_year or metadata.fiscal_year,  # fiscal_year
+                        resolved.label_as_printed,  # label_as_printed
+                        resolved.label_key,  # label_key
+                        _markers(row.label_markers, resolved.markers, cell.markers, parsed.markers),  # footnote_markers
+                        cell.text,  # value_as_printed
+                        parsed.value,  # value_number
+                        parsed.decimals,  # decimals_printed
+                        parsed.qualifier,  # value_qualifier
+                        parsed.not_reported,  # not_reported_as_printed
+                        read.unit_printed,  # unit_as_printed
+                        normal.unit if normal else None,  # unit_normalized
+                        normal.generic if normal else None,  # unit_generic
+                        normal.currency if normal else None,  # currency
+                        normal.multiplier if normal else None,  # unit_multiplier
+                        row.change_text,  # change_as_printed
+                        row.standards_text,  # standards_as_printed
+                        row.row_text,  # line_text
+                        given_metric,  # metric_code_given
+                        row.quote_text,  # quoted_text
+                        row.quoted_location_text,  # quoted_location
+                        row.passage_text,  # passage
+                        dated,  # value_date
+                        change.value if change else None,  # change_number
+                        change.decimals if change else None,  # change_decimals
+                        *recognized,  # RECOGNITION_COLUMNS
+                    ),
                 )
             )
         first.end = len(values)

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -78,6 +79,10 @@ class _Run:
     owner: int | None = None  # index of the KPI table that claimed it (body, heading or notes)
 
     @property
+    def is_table(self) -> bool:
+        return any("\t" in line.text for line in self.lines)
+
+    @property
     def text(self) -> str:
         return " ".join(line.text.strip() for line in self.lines)
 
@@ -111,19 +116,48 @@ def split_lines(text: str) -> list[Line]:
     return [Line(number=i, text=raw.rstrip("\r")) for i, raw in enumerate(text.split("\n"), start=1)]
 
 
-def _runs(lines: list[Line]) -> list[_Run]:
-    runs: list[_Run] = []
+def _runs(lines: Iterable[Line]) -> Iterator[_Run]:
     current: list[Line] = []
     for line in lines:
         if line.is_blank:
             if current:
-                runs.append(_Run(current))
+                yield _Run(current)
             current = []
         else:
             current.append(line)
     if current:
-        runs.append(_Run(current))
-    return runs
+        yield _Run(current)
+
+
+class _Runs:
+    """The runs of a document as the layout reads them, one at a time: the last few behind (a table's
+    heading and section are above it) and as many ahead as its notes take. Nothing else is held, so a
+    long document's layout needs the memory of a few tables."""
+
+    BEHIND = 6  # the current run, the heading run above it and the four a section is looked for in
+
+    def __init__(self, lines: Iterable[Line]) -> None:
+        self._source = _runs(lines)
+        self._ahead: deque[_Run] = deque()
+        self.behind: deque[_Run] = deque(maxlen=self.BEHIND)
+
+    def peek(self, offset: int) -> _Run | None:
+        """The run `offset` places after the current one (1: the next)."""
+        while len(self._ahead) < offset:
+            run = next(self._source, None)
+            if run is None:
+                return None
+            self._ahead.append(run)
+        return self._ahead[offset - 1]
+
+    def __iter__(self) -> Iterator[_Run]:
+        while (run := self._ahead.popleft() if self._ahead else next(self._source, None)) is not None:
+            self.behind.append(run)
+            yield run
+
+    def before(self, offset: int) -> _Run | None:
+        """The run `offset` places before the current one."""
+        return self.behind[-1 - offset] if offset < len(self.behind) else None
 
 
 def _cells(text: str) -> list[str]:
@@ -160,20 +194,19 @@ def _split_heading(run: _Run) -> tuple[list[Line], list[Line], list[Line]]:
     return run.lines[:start], run.lines[start:end], run.lines[end:]
 
 
-def _read_notes(
-    table_index: int, runs: list[_Run], position: int, inline: list[Line], is_table_run: list[bool]
-) -> list[Footnote]:
+def _read_notes(table_index: int, runs: _Runs, inline: list[Line]) -> list[Footnote]:
     """Notes after a table: a notes marker, then `1.`, `2.`, … in sequence, attached to the table."""
+    ahead = 1
     if inline:
         lines = inline
     elif (
-        position < len(runs)
-        and runs[position].owner is None
-        and _NOTES_MARKER.match(runs[position].lines[0].text.strip())
+        (following := runs.peek(1)) is not None
+        and following.owner is None
+        and _NOTES_MARKER.match(following.lines[0].text.strip())
     ):
-        lines = runs[position].lines
-        runs[position].owner = table_index
-        position += 1
+        lines = following.lines
+        following.owner = table_index
+        ahead = 2
     else:
         return []
     footnotes: list[Footnote] = []
@@ -198,88 +231,108 @@ def _read_notes(
         add(line, line.text.strip())
     # Numbered notes may go on in the following runs, until the numbering breaks or the heading of
     # the next table (a one-line run right before a tabular run) comes up.
-    while position < len(runs) and runs[position].owner is None:
-        match = _FOOTNOTE.match(runs[position].lines[0].text.strip())
-        heads_next_table = len(runs[position].lines) == 1 and position + 1 < len(runs) and is_table_run[position + 1]
+    while (run := runs.peek(ahead)) is not None and run.owner is None:
+        match = _FOOTNOTE.match(run.lines[0].text.strip())
+        heads_next_table = len(run.lines) == 1 and (after := runs.peek(ahead + 1)) is not None and after.is_table
         if not match or int(match["number"]) != expected() or heads_next_table:
             break
-        runs[position].owner = table_index
-        for line in runs[position].lines:
+        run.owner = table_index
+        for line in run.lines:
             add(line, line.text.strip())
-        position += 1
+        ahead += 1
     return footnotes
 
 
-def parse_layout(text: str) -> TextLayout:
-    """Find the tables of a text extraction: headings, candidate lines and notes."""
-    runs = _runs(split_lines(text))
-    is_table_run = [any("\t" in line.text for line in run.lines) for run in runs]
-    layout = TextLayout()
-    for position, run in enumerate(runs):
-        if not is_table_run[position] or run.owner is not None:
+class FoundTable(NamedTuple):
+    """A table as the layout finds it: its record, and for a KPI table its body lines and notes."""
+
+    table: ReportTable
+    body: list[Line]
+    notes: list[Footnote]
+
+
+def find_tables(lines: Iterable[Line]) -> Iterator[FoundTable]:
+    """Find the tables of a text extraction, in order: headings, candidate lines and notes. Each is yielded as
+    soon as its notes are read, so a long document is never held whole."""
+    runs = _Runs(lines)
+    sections: dict[int, tuple[str | None, str | None]] = {}  # recent KPI tables' section and scope
+    count = 0
+    for run in runs:
+        if not run.is_table or run.owner is not None:
             continue
-        table_index = len(layout.tables) + 1
+        count += 1
         heading_lines, body, inline_notes = _split_heading(run)
-        heading_run_position = position
+        above = runs.before(1)
+        heading_offset = 0  # the heading run: this one, or the one above
         titles = [line for line in heading_lines if not is_page_number(line.text)]
         if titles:
             heading = titles[-1].text.strip()
-        elif position > 0 and runs[position - 1].is_heading_like and runs[position - 1].owner is None:
-            heading_run_position = position - 1
-            heading = runs[heading_run_position].text
+        elif above is not None and above.is_heading_like and above.owner is None:
+            heading_offset, heading = 1, above.text
         else:
             heading = None
         is_kpi = any(_is_kpi_row(line.text) for line in body)
         first = (heading_lines or body)[0].number
-        if heading_run_position < position:
-            first = runs[heading_run_position].lines[0].number
+        if heading_offset:
+            first = above.lines[0].number
         if not is_kpi:
-            layout.tables.append(
-                ReportTable(
-                    table_index=table_index,
-                    heading=heading,
-                    section_heading=None,
-                    scope_statement=None,
-                    first_line=first,
-                    last_line=run.lines[-1].number,
-                    is_kpi_table=False,
-                    skip_reason="no row reads label<TAB>number: not a KPI table",
-                )
-            )
-            continue
-        section, scope = _section_of(runs, heading_run_position, layout.tables)
-        run.owner = table_index
-        runs[heading_run_position].owner = table_index
-        notes = _read_notes(table_index, runs, position + 1, inline_notes, is_table_run)
-        layout.footnotes.extend(notes)
-        last = max([run.lines[-1].number, *(note.line_number for note in notes)])
-        layout.tables.append(
-            ReportTable(
-                table_index=table_index,
+            table = ReportTable(
+                table_index=count,
                 heading=heading,
-                section_heading=section,
-                scope_statement=scope,
+                section_heading=None,
+                scope_statement=None,
                 first_line=first,
-                last_line=last,
-                is_kpi_table=True,
-                unit_text=_heading_unit(heading),
+                last_line=run.lines[-1].number,
+                is_kpi_table=False,
+                skip_reason="no row reads label<TAB>number: not a KPI table",
             )
+            yield FoundTable(table, [], [])
+            continue
+        section, scope = _section_of(runs, heading_offset, sections)
+        run.owner = count
+        runs.before(heading_offset).owner = count
+        sections = {index: kept for index, kept in sections.items() if index > count - _Runs.BEHIND}
+        sections[count] = (section, scope)
+        notes = _read_notes(count, runs, inline_notes)
+        last = max([run.lines[-1].number, *(note.line_number for note in notes)])
+        table = ReportTable(
+            table_index=count,
+            heading=heading,
+            section_heading=section,
+            scope_statement=scope,
+            first_line=first,
+            last_line=last,
+            is_kpi_table=True,
+            unit_text=_heading_unit(heading),
         )
-        layout.candidates.extend(Candidate(table_index, line) for line in body)
+        yield FoundTable(table, body, notes)
+
+
+def parse_layout(text: str) -> TextLayout:
+    """Find the tables of a text extraction: headings, candidate lines and notes."""
+    layout = TextLayout()
+    for found in find_tables(split_lines(text)):
+        layout.tables.append(found.table)
+        layout.candidates.extend(Candidate(found.table.table_index, line) for line in found.body)
+        layout.footnotes.extend(found.notes)
     return layout
 
 
-def _section_of(runs: list[_Run], heading_position: int, tables: list[ReportTable]) -> tuple[str | None, str | None]:
+def _section_of(
+    runs: _Runs, heading_offset: int, sections: dict[int, tuple[str | None, str | None]]
+) -> tuple[str | None, str | None]:
     """The section heading and scope statement above a table.
 
     A table that follows another KPI table's notes belongs to the same section; otherwise the
     nearest heading-like line above it is the section, and a sentence in between is its scope.
     """
     scope: str | None = None
-    for run in reversed(runs[max(0, heading_position - 4) : heading_position]):
+    for offset in range(heading_offset + 1, heading_offset + 5):
+        if (run := runs.before(offset)) is None:
+            break
         if run.owner is not None:
-            previous = tables[run.owner - 1]  # tables are numbered from 1 in order
-            return previous.section_heading, scope or previous.scope_statement
+            section, previous_scope = sections[run.owner]
+            return section, scope or previous_scope
         if run.is_heading_like:
             return run.text, scope
         if scope is None:
@@ -325,61 +378,45 @@ def _indent(text: str) -> int:
 
 
 def table_rows(layout: TextLayout) -> tuple[list[ReportTable], list[TableRow]]:
-    """Candidate lines as rows, and the tables as the rows complete them (a unit line)."""
-    tables = {table.table_index: table for table in layout.tables}
-    rows = [row for chunk in row_chunks(layout, tables) for row in chunk]
-    return list(tables.values()), rows
-
-
-def value_texts(layout: TextLayout) -> Iterator[str]:
-    """The cells after the label on every candidate line: what the document's decimal mark is judged from."""
+    """Candidate lines as rows, and the tables as their rows complete them (a unit line)."""
+    bodies: dict[int, list[Line]] = {}
     for candidate in layout.candidates:
-        yield from candidate.line.text.split("\t")[1:]
+        bodies.setdefault(candidate.table_index, []).append(candidate.line)
+    tables: list[ReportTable] = []
+    rows: list[TableRow] = []
+    for table in layout.tables:
+        table, found = rows_of(table, bodies.get(table.table_index, []))
+        tables.append(table)
+        rows += found
+    return tables, rows
 
 
-def row_chunks(
-    layout: TextLayout, tables: dict[int, ReportTable], chunk_rows: int | None = None
-) -> Iterator[list[TableRow]]:
-    """Candidate lines as rows, a few whole tables at a time (at least `chunk_rows` rows; all at once without):
-    a long document's rows are made as they are validated, not all held. Header rows and table-unit lines
-    shape the rows instead of being rows (a unit line updates its table in `tables`). A row indented under a
-    row above carries that row's label as its group (`  Upstream` under `Scope 1 (tCO2e)`); a label alone on
-    its line with indented rows under it is their group, not a row."""
-    headers: dict[int, _Header | None] = {}
+def rows_of(table: ReportTable, body: list[Line]) -> tuple[ReportTable, list[TableRow]]:
+    """A KPI table's body lines as rows, and the table as they complete it. Header rows and table-unit lines
+    shape the rows instead of being rows (a unit line gives the table its unit). A row indented under a row
+    above carries that row's label as its group (`  Upstream` under `Scope 1 (tCO2e)`); a label alone on its
+    line with indented rows under it is their group, not a row."""
+    index = table.table_index
+    header: _Header | None = None
     rows: list[TableRow] = []
     parents: list[tuple[int, tuple[str, ...]]] = []  # (indent, label parts) of the rows above, outermost first
-    candidates = layout.candidates
-    for position, candidate in enumerate(candidates):
-        line, index = candidate.line, candidate.table_index
+    for position, line in enumerate(body):
         raw_cells = line.text.split("\t")
         cells = [cell.strip() for cell in raw_cells]
-        if position == 0 or candidates[position - 1].table_index != index:
-            parents = []
-            if chunk_rows is not None and len(rows) >= chunk_rows:
-                yield rows
-                rows = []
         indent = _indent(raw_cells[0])
         while parents and parents[-1][0] >= indent:
             parents.pop()
         parts = (*(parents[-1][1] if parents else ()), cells[0])
-        following = candidates[position + 1] if position + 1 < len(candidates) else None
-        has_children = (
-            following is not None
-            and following.table_index == index
-            and _indent(following.line.text.split("\t")[0]) > indent
-        )
-        if index not in headers:
-            headers[index] = _header(cells)
-            if headers[index] is not None:
-                continue
+        has_children = position + 1 < len(body) and _indent(body[position + 1].text.split("\t")[0]) > indent
+        if position == 0 and (header := _header(cells)) is not None:
+            continue
         if len(cells) == 1 and (unit_line := _TABLE_UNIT.match(cells[0])):
-            tables[index] = dataclasses.replace(tables[index], unit_text=unit_line["unit"].strip())
+            table = dataclasses.replace(table, unit_text=unit_line["unit"].strip())
             continue
         if cells[0] and has_children:
             parents.append((indent, parts))
             if not any(cells[1:]):
                 continue  # a group row: its label is part of the rows under it
-        header = headers[index]
         width = header.width if header else 2
         while len(cells) > width and not cells[-1]:  # trailing tabs are an extraction artefact
             cells.pop()
@@ -404,5 +441,10 @@ def row_chunks(
             )
             unit = cells[header.unit_position] if header.unit_position is not None else None
         rows.append(TableRow(label_parts=parts, cells=value_cells, unit_text=unit, **common))
-    if rows:
-        yield rows
+    return table, rows
+
+
+def value_texts(body: Iterable[Line]) -> Iterator[str]:
+    """The cells after the label on candidate lines: what the document's decimal mark is judged from."""
+    for line in body:
+        yield from line.text.split("\t")[1:]

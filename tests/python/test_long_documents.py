@@ -3,17 +3,23 @@ chunk: what it loads must be exactly what one read of the whole document loads, 
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loaders import pipeline
 from loaders.bench import write_text_report
+from loaders.errors import DocumentError
 from loaders.pipeline import read_document
+from loaders.text_report import split_lines
 from loaders.warehouse import TABLES, arrow_table
 
 from .helpers import batch_rows
-from .test_markdown_report import ENGLISH
+from .test_markdown_report import ENGLISH, metadata
 from .test_markdown_report import write as write_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -112,3 +118,28 @@ def test_a_long_documents_rejects_name_their_reasons_and_lines(tmp_path, monkeyp
     codes = {row["reason_code"] for row in rejects}
     assert {"no_tab_separator", "malformed_number", "duplicate_identical", "duplicate_conflict"} <= codes
     assert all(row["location"] == f"line {row['line_number']}" for row in rejects)
+
+
+@given(content=st.lists(st.sampled_from(["a", "表", "\t", "\r", "\n", "\r\n", "\ufeff", "é"]), max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_a_text_document_read_in_blocks_has_the_lines_of_its_whole_text(content):
+    """Blocks of 4 bytes part lines and characters anywhere: the lines are still the whole text's."""
+    data = "".join(content).encode("utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.txt"
+        path.write_bytes(data)
+        with mock.patch.object(pipeline._TextLines, "BLOCK", 4):
+            lines = list(pipeline._TextLines(_input(path)))
+    assert lines == split_lines(data.decode("utf-8-sig"))
+
+
+def test_an_invalid_byte_refuses_the_document_naming_its_line_and_offset(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_bytes("line one\nline two\nbad \xff here\n".encode("latin-1"))
+    with mock.patch.object(pipeline._TextLines, "BLOCK", 8), pytest.raises(DocumentError) as refused:
+        list(pipeline._TextLines(_input(path)))
+    assert (refused.value.line, refused.value.message) == (3, "not UTF-8 text (invalid byte at offset 22)")
+
+
+def _input(path: Path) -> pipeline.Input:
+    return pipeline.Input(path, path.name, "", metadata(), path.parent)
