@@ -4,6 +4,7 @@ chunk: what it loads must be exactly what one read of the whole document loads, 
 from __future__ import annotations
 
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -143,3 +144,22 @@ def test_an_invalid_byte_refuses_the_document_naming_its_line_and_offset(tmp_pat
 
 def _input(path: Path) -> pipeline.Input:
     return pipeline.Input(path, path.name, "", metadata(), path.parent)
+
+
+def test_a_decimal_mark_settled_late_in_a_long_document_is_the_whole_documents(tmp_path, monkeypatch):
+    """`1.234` reads two ways until a later table prints `12,5`, which only a decimal comma reads: the
+    tables read before that are read again with it, as one read of the whole document has them."""
+    early = "".join(f"{n}. Energy\n\nTotal energy consumption (MWh)\t1.234\n\n" for n in range(1, 40))
+    path = tmp_path / "report.txt"
+    path.write_text(early + "40. Water\n\nTotal water consumption (m3)\t12,5\n", encoding="utf-8")
+    path.with_name(path.name + ".yml").write_text(
+        (FIXTURES / "xiaomi-2019-kpis.en.txt.yml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    whole = _loaded(read_document(path, tmp_path).extraction, "document")["reported_values"]
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 3)
+    (tmp_path / "chunked").mkdir()
+    chunked = read_document(path, tmp_path / "chunked").extraction
+    assert chunked.bulk is not None
+    found = batch_rows(chunked.bulk.values_path)
+    assert [row["value_number"] for row in found] == [row["value_number"] for row in whole]
+    assert {row["value_number"] for row in found} == {Decimal(1234), Decimal("12.5")}
