@@ -28,6 +28,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 from loaders.labels import split_unit
@@ -275,13 +276,11 @@ def find_tables(lines: Iterable[Line]) -> Iterator[FoundTable]:
         first = (heading_lines or body)[0].number
         if heading_offset:
             first = above.lines[0].number
+        found = partial(ReportTable, table_index=count, heading=heading, first_line=first)
         if not is_kpi:
-            table = ReportTable(
-                table_index=count,
-                heading=heading,
+            table = found(
                 section_heading=None,
                 scope_statement=None,
-                first_line=first,
                 last_line=run.lines[-1].number,
                 is_kpi_table=False,
                 skip_reason="no row reads label<TAB>number: not a KPI table",
@@ -295,12 +294,9 @@ def find_tables(lines: Iterable[Line]) -> Iterator[FoundTable]:
         sections[count] = (section, scope)
         notes = _read_notes(count, runs, inline_notes)
         last = max([run.lines[-1].number, *(note.line_number for note in notes)])
-        table = ReportTable(
-            table_index=count,
-            heading=heading,
+        table = found(
             section_heading=section,
             scope_statement=scope,
-            first_line=first,
             last_line=last,
             is_kpi_table=True,
             unit_text=_heading_unit(heading),
