@@ -111,7 +111,7 @@ class OutOfRangeError(NumberFormatError):
 # for the point; the comma's are their mirror image. RE2 syntax: DuckDB runs them over bulk CSVs.
 _SETTLING = (r"[0-9]C[0-9]{3}P[0-9]", r"[0-9]C[0-9]{3}C[0-9]{3}")  # 22,782.26  1,234,567
 _SUGGESTING = (
-    r"[0-9]P[0-9]{1,2}($|[^0-9])",  # 12.5: a group of thousands has three digits
+    r"[0-9]P[0-9]{1,2}($|[^0-9eE])",  # 12.5: a group of thousands has three digits (6.6e-5 shows no mark)
     r"(^|[^0-9PC])0P[0-9]",  # 0.042: a thousands group never opens with 0
     r"(^|[^0-9PC])[0-9]{4,}P[0-9]",  # 1234.5: grouped thousands open with at most three digits
 )
@@ -203,8 +203,8 @@ def _digits(text: str, decimal_separator: str | None, shown: str | None = None) 
             raise NumberFormatError(f"malformed number {shown!r}")
         return next(iter(readings.values()))
     if scientific := _SCIENTIFIC.match(text):
-        if scientific["sep"] and scientific["sep"] != decimal_separator:
-            raise NumberFormatError(f"malformed number {shown!r}")
+        # A mantissa is never grouped in thousands: its one mark is the decimal one, whichever the document
+        # uses elsewhere (software prints `6.6e-5` in reports with decimal commas).
         fraction, exponent = scientific["frac"] or "", int(scientific["exp"])
         decimals = max(0, len(fraction) - exponent)
         value = Decimal(f"{scientific['int']}.{fraction or 0}e{exponent}")

@@ -106,8 +106,13 @@ def test_refuses_more_decimals_than_are_kept_exactly():
     ],
 )
 def test_scientific_notation_is_read_exactly(printed, value, decimals):
-    cell = parse_cell(printed)
-    assert (cell.value, cell.decimals) == (value, decimals)
+    for separator in (".", ",", None):  # its mark reads one way in a document of either
+        cell = parse_cell(printed, separator)
+        assert (cell.value, cell.decimals) == (value, decimals)
+    comma = parse_cell(printed.replace(".", ","), ",")
+    assert (comma.value, comma.decimals) == (value, decimals)
+    # Nor is it evidence of the document's mark: beside it, `1,234` still reads two ways.
+    assert decimal_convention([printed, "1,234"], None) is None
 
 
 def test_a_thousands_group_never_opens_with_zero():
