@@ -103,8 +103,12 @@ lint: $(STAMP) ## Lint Python (ruff) and SQL (sqlfluff, dbt templater)
 COMPANY_YEARS ?= 50000
 
 .PHONY: bench
-bench: $(STAMP) ## Load and build a synthetic dataset of COMPANY_YEARS (20 values each); print timings
+bench: $(STAMP) ## Time make build of a panel of COMPANY_YEARS (20 values each) beside plain DuckDB SQL doing its core
 	$(BIN)/python -m loaders bench --company-years $(COMPANY_YEARS) --folder target/bench
+
+.PHONY: bench-add
+bench-add: $(STAMP) ## Time make build with one report added to the panel make bench built
+	$(BIN)/python -m loaders bench --add --folder target/bench
 
 MEGABYTES ?= 50
 

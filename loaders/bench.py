@@ -8,6 +8,7 @@ second and peak memory beside DuckDB's own CSV read of the same file.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import resource
@@ -102,53 +103,166 @@ def _scratch(folder: Path, document: str) -> tuple[Path, Path]:
     return folder / "reports" / document, warehouse
 
 
-def run(company_years: int, folder: Path, with_dbt: bool = True) -> int:
-    dataset, warehouse = _scratch(folder, "benchmark-dataset.csv")
+# The reference's label map and unit factors: what the warehouse's seeds say of the dataset's labels and
+# units, restated for a floor of plain SQL (not the warehouse's logic: it only has to do comparable work).
+_REFERENCE_METRICS = {
+    "Direct greenhouse gas emissions (Scope 1)": "ghg_scope_1",
+    "Indirect greenhouse gas emissions (Scope 2)": "ghg_scope_2",
+    "Total greenhouse gas emissions (Scope 1 and Scope 2)": "ghg_scope_1_2",
+    "Direct energy consumption": "energy_direct",
+    "Indirect energy consumption": "energy_indirect",
+    "Total energy consumption": "energy_total",
+    "Total hazardous waste": "hazardous_waste",
+    "Total non-hazardous waste": "non_hazardous_waste",
+    "Waste excluding construction waste": "waste_total",
+    "Total water consumption": "water_consumption",
+    "Water withdrawal": "water_withdrawal",
+    "Water discharge": "water_discharge",
+    **{label: label.lower().replace(" ", "_") for label, _ in _OTHERS},
+}
+_REFERENCE_UNITS = {"tCO2e": 1, "MWh": 1, "t": 1, "m3": 1, "%": 1, "person": 1, "count": 1, "kg": 0.001}
+_REFERENCE_SQL = """
+create table labels as select * from (values {labels}) as labels (label_key, metric_code);
+create table units as select * from (values {units}) as units (unit, factor);
+create table printed as select * from read_csv(?, header = true, delim = ',', quote = '"', all_varchar = true);
+create table facts as
+with read as (
+    select
+        company, cast(year as integer) as fiscal_year, lower(trim(indicator)) as label_key, unit,
+        replace(value, ',', '') as figure,
+        coalesce(length(split_part(replace(value, ',', ''), '.', 2)), 0) as decimals
+    from printed
+),
+mapped as (
+    select read.*, labels.metric_code, units.factor from read join labels using (label_key) join units using (unit)
+)
+select
+    company, fiscal_year, metric_code, unit, decimals,
+    cast(figure as decimal(38, 12)) * factor as value,
+    (cast(figure as decimal(38, 12)) - cast(0.5 * pow(10, -decimals) as decimal(38, 12))) * factor as value_low,
+    (cast(figure as decimal(38, 12)) + cast(0.5 * pow(10, -decimals) as decimal(38, 12))) * factor as value_high
+from mapped;
+copy facts to '{facts}' (format parquet);
+create table wide as pivot facts on metric_code using first(value) group by company, fiscal_year;
+create table checks as
+select company, fiscal_year, identity, low_sum > total_high or high_sum < total_low as fails
+from (
+    select
+        company, fiscal_year, 'ghg' as identity,
+        sum(value_low) filter (where metric_code in ('ghg_scope_1', 'ghg_scope_2')) as low_sum,
+        sum(value_high) filter (where metric_code in ('ghg_scope_1', 'ghg_scope_2')) as high_sum,
+        max(value_low) filter (where metric_code = 'ghg_scope_1_2') as total_low,
+        max(value_high) filter (where metric_code = 'ghg_scope_1_2') as total_high
+    from facts group by all
+    union all by name
+    select
+        company, fiscal_year, 'energy' as identity,
+        sum(value_low) filter (where metric_code in ('energy_direct', 'energy_indirect')) as low_sum,
+        sum(value_high) filter (where metric_code in ('energy_direct', 'energy_indirect')) as high_sum,
+        max(value_low) filter (where metric_code = 'energy_total') as total_low,
+        max(value_high) filter (where metric_code = 'energy_total') as total_high
+    from facts group by all
+);
+"""
 
+
+def reference(dataset: Path, folder: Path) -> None:
+    """The floor: plain DuckDB SQL doing the core of the warehouse's work on the dataset (map labels, convert
+    units, rounding intervals, the long table written to a file, a pivot, two interval sum checks), into a
+    DuckDB file of its own. Prints its seconds, peak memory and failed checks."""
+    database = folder / "reference.duckdb"
+    database.unlink(missing_ok=True)
+    sql = _REFERENCE_SQL.format(
+        labels=", ".join(f"('{label.lower()}', '{code}')" for label, code in _REFERENCE_METRICS.items()),
+        units=", ".join(f"('{unit}', {factor})" for unit, factor in _REFERENCE_UNITS.items()),
+        facts=folder / "facts.parquet",
+    )
+    started = time.perf_counter()
+    with duckdb.connect(str(database)) as con:
+        con.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', '8GB')}'")
+        for statement in filter(str.strip, sql.split(";")):
+            con.execute(statement, [str(dataset)] if "?" in statement else [])
+        failed = con.execute("select count(*) from checks where fails").fetchone()[0]
+    print(f"{time.perf_counter() - started:.2f} {_peak_mb():.0f} {failed}")
+
+
+def _timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Seconds, peak memory (MB, the largest process) and exit status of a command, in a process of its own."""
+    measure = (
+        "import resource, subprocess, sys, time; started = time.perf_counter();"
+        " status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode;"
+        " print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, status)"
+    )
+    result = subprocess.run([sys.executable, "-c", measure, *command], cwd=cwd, capture_output=True, text=True)
+    seconds, peak, status = result.stdout.split()
+    return float(seconds), float(peak), int(status)
+
+
+def _make_build(project: Path, reports: Path, warehouse: Path) -> tuple[float, float, int]:
+    return _timed(
+        [
+            "make",
+            "--no-print-directory",
+            "build",
+            f"REPORTS={reports}",
+            "METADATA=",
+            f"WAREHOUSE={warehouse}",
+            f"BUILD_DIR={warehouse.parent / 'dbt'}",
+        ],
+        project,
+    )
+
+
+def run(company_years: int, folder: Path, project: Path) -> int:
+    """`make build` of a generated panel, whole (load, dbt, checks, publish with exports), beside the
+    plain-SQL reference on the same file; prints both, their ratio, peak memory and bytes per value."""
+    dataset, warehouse = _scratch(folder, "benchmark-dataset.csv")
     started = time.perf_counter()
     values = write_dataset(dataset, company_years)
     dataset.with_name(dataset.name + ".yml").write_text(SIDECAR, encoding="utf-8")
-    size_mb = dataset.stat().st_size / 1e6
     print(
-        f"dataset: {company_years:,} company-years, {values:,} values, {size_mb:,.0f} MB"
+        f"dataset: {company_years:,} company-years, {values:,} values, {dataset.stat().st_size / 1e6:,.0f} MB"
         f" (written in {time.perf_counter() - started:.1f} s)"
     )
-
-    with duckdb.connect() as con:
-        started = time.perf_counter()
-        con.execute(f"create table baseline as select * from read_csv('{dataset}', all_varchar = true)")
-        baseline = time.perf_counter() - started
-    print(f"duckdb read_csv alone: {baseline:.1f} s ({values / baseline:,.0f} values/s)")
-
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="esg-bench-") as workdir:
-        result = read_documents([dataset], Path(workdir))
-        documents, errors = result.documents, result.errors
-        if errors:
-            print("\n".join(map(str, errors)), file=sys.stderr)
-            return 1
-        read = time.perf_counter() - started
-        write_documents(warehouse, documents, prune=True)
-    loaded = time.perf_counter() - started
-    extraction = documents[0].extraction
+    seconds, peak, status = _make_build(project, dataset.parent, warehouse)
+    results = json.loads((warehouse.parent / "dbt" / "run_results.json").read_text(encoding="utf-8"))
     print(
-        f"loaders: read and validated in {read:.1f} s, written in {loaded - read:.1f} s: {loaded:.1f} s"
-        f" ({extraction.value_count / loaded:,.0f} values/s; {extraction.value_count:,} values,"
-        f" {extraction.reject_count:,} rejects); {loaded / baseline:.1f}x DuckDB's read"
+        f"make build: {seconds:.1f} s ({values / seconds:,.0f} values/s; dbt {results['elapsed_time']:.1f} s),"
+        f" peak {peak:,.0f} MB, exit status {status}"
     )
-    if with_dbt:
-        env = {**os.environ, "WAREHOUSE": str(warehouse.resolve()), "DO_NOT_TRACK": "1"}
-        started = time.perf_counter()
-        dbt = shutil.which("dbt", path=str(Path(sys.executable).parent)) or "dbt"
-        result = subprocess.run(
-            [dbt, "build", "--quiet", "--target-path", str(folder / "dbt"), "--log-path", str(folder / "dbt")],
-            env=env,
-            check=False,
-        )
-        elapsed = time.perf_counter() - started
-        print(f"dbt build: {elapsed:.1f} s ({values / elapsed:,.0f} values/s), exit code {result.returncode}")
-    print(f"peak memory: {_peak_mb():,.0f} MB; warehouse file: {warehouse.stat().st_size / 1e6:,.0f} MB")
-    return 0
+    measured = subprocess.run(
+        [sys.executable, "-m", "loaders.bench", "reference", str(dataset), str(folder)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    floor, floor_peak, failed = measured.stdout.split()
+    print(f"plain DuckDB SQL reference: {float(floor):.1f} s, peak {float(floor_peak):,.0f} MB ({failed} checks fail)")
+    size = warehouse.stat().st_size
+    print(
+        f"make build / reference: {seconds / float(floor):.1f}x; warehouse file {size / 1e6:,.0f} MB,"
+        f" {size / values:,.0f} bytes per value"
+    )
+    return status
+
+
+def run_add(folder: Path, project: Path) -> int:
+    """Add one report (the bundled Xiaomi report and its sidecar) to the panel `make bench` built, time
+    `make build`, and take the report out again."""
+    reports, warehouse = folder / "reports", folder / "warehouse.duckdb"
+    if not warehouse.exists():
+        print(f"no panel in {folder}: run make bench first", file=sys.stderr)
+        return 2
+    report = project / "reports" / "xiaomi-2019-esg-report.zh-Hant.txt"
+    added = [shutil.copy(path, reports) for path in (report, report.with_name(report.name + ".yml"))]
+    try:
+        seconds, peak, status = _make_build(project, reports, warehouse)
+    finally:
+        for path in added:
+            Path(path).unlink()
+    print(f"make build with one report added: {seconds:.1f} s, peak {peak:,.0f} MB, exit status {status}")
+    return status
 
 
 # A text report's KPI rows: label (unit in brackets) and how its figure is made; the totals add up.
@@ -234,3 +348,8 @@ def run_text(megabytes: float, folder: Path) -> int:
         f" {warehouse.stat().st_size / 1e6:,.0f} MB"
     )
     return 0
+
+
+if __name__ == "__main__":  # the reference runs in a process of its own, so that its peak memory is its own
+    if sys.argv[1:2] == ["reference"]:
+        reference(Path(sys.argv[2]), Path(sys.argv[3]))

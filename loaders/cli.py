@@ -15,6 +15,7 @@ from loaders.pipeline import discover, read_documents
 from loaders.warehouse import write_documents
 
 DEFAULT_SEEDS = Path("seeds")
+PROJECT = Path(__file__).resolve().parents[1]
 # Sidecars written for documents kept elsewhere (a read-only store); used when no --metadata is given.
 DEFAULT_METADATA = Path("metadata")
 # Below this many documents a progress bar is noise.
@@ -170,11 +171,13 @@ def _docs_check(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from loaders.bench import run, run_text
+    from loaders.bench import run, run_add, run_text
 
     if args.text_megabytes:
         return run_text(args.text_megabytes, args.folder)
-    return run(args.company_years, args.folder, with_dbt=not args.no_dbt)
+    if args.add:
+        return run_add(args.folder, PROJECT)
+    return run(args.company_years, args.folder, PROJECT)
 
 
 def _metadata_option(command: argparse.ArgumentParser) -> None:
@@ -218,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="load and build a synthetic dataset; print the figures")
     bench.add_argument("--company-years", type=int, default=50_000, help="company-years, 20 values each")
     bench.add_argument("--folder", type=Path, default=Path("target/bench"))
-    bench.add_argument("--no-dbt", action="store_true", help="measure the loaders only")
+    bench.add_argument("--add", action="store_true", help="instead: time adding one report to the panel built")
     bench.add_argument(
         "--text-megabytes", type=float, help="instead: load one generated text report of this size (line by line)"
     )
