@@ -51,7 +51,6 @@ venv: $(STAMP) ## Create .venv from the pinned requirements (done by build and t
 
 .PHONY: build
 build: $(STAMP) ## Load REPORTS, run dbt models and tests, summarise; publish atomically (exit 3: some refused; STRICT=1)
-	@$(BIN)/python -m loaders seeds
 	$(BIN)/python -m loaders build $(REPORTS) $(METADATA_ARGS) --warehouse $(WAREHOUSE) --exports $(EXPORTS) \
 		--target-path $(BUILD_DIR) $(if $(STRICT),--strict)
 

@@ -133,6 +133,8 @@ def _summary(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from loaders.build import run_build
 
+    for message in seeds.refresh(args.project / "seeds"):  # what dbt joins on, as the loaders write it
+        print(message)
     return run_build(
         args.reports,
         args.warehouse,
