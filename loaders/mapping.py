@@ -51,7 +51,7 @@ def unmapped_labels(documents: list[ParsedDocument], aliases: Path = ALIASES) ->
     found: dict[tuple[str, str], dict] = {}
     for document in documents:
         decided = {label_key(override.label) for override in document.metadata.label_overrides}
-        for value in document.extraction.values:
+        for value in document.extraction.all_values():
             if value.metric_code_given or value.label_key in known | decided or value.recognition_confidence == 1:
                 continue
             key = (document.path, value.label_key)
@@ -106,7 +106,7 @@ def _conflict(proposed: list[ReportedValue], document: ParsedDocument) -> str | 
     metric = proposed[0].recognized_metric_code
     members = proposed[0].recognized_members or ""
     read: dict[tuple[int | None, str, str], Figure] = {}
-    for value in document.extraction.values:
+    for value in document.extraction.all_values():
         if value.recognition_confidence == 1 and (figure := _figure(value)) is not None:
             read.setdefault((value.fiscal_year, value.recognized_metric_code, value.recognized_members or ""), figure)
     for value in proposed:

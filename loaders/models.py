@@ -7,6 +7,7 @@ and one cell per value column. `loaders.rows` validates rows the same way for ev
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -207,6 +208,17 @@ class Extraction:
     @property
     def value_count(self) -> int:
         return self.bulk.value_count if self.bulk else len(self.values)
+
+    def all_values(self) -> Iterator[ReportedValue]:
+        """Every value, from memory or, for a bulk batch, read back from its Parquet file a batch at a time."""
+        if self.bulk is None:
+            yield from self.values
+            return
+        import pyarrow.parquet as pq  # only a long document's batch needs it
+
+        for batch in pq.ParquetFile(self.bulk.values_path).iter_batches(columns=list(ReportedValue._fields)):
+            for row in batch.to_pylist():
+                yield ReportedValue(**row)
 
     @property
     def reject_count(self) -> int:

@@ -185,17 +185,23 @@ def test_many_documents_get_a_progress_bar_on_a_terminal(monkeypatch):
 
 
 def test_the_benchmark_loads_a_dataset_whose_identities_hold(tmp_path):
+    from loaders.bench import SIDECAR, write_dataset
+
+    dataset = tmp_path / "reports" / "benchmark-dataset.csv"
+    dataset.parent.mkdir()
+    assert write_dataset(dataset, company_years=30) == 600
+    dataset.with_name(dataset.name + ".yml").write_text(SIDECAR, encoding="utf-8")
+    warehouse = tmp_path / "warehouse.duckdb"
     result = subprocess.run(
-        [sys.executable, "-m", "loaders", "bench", "--company-years", "30", "--folder", str(tmp_path), "--no-dbt"],
+        [sys.executable, "-m", "loaders", "load", str(dataset.parent), "--warehouse", str(warehouse)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "dataset: 30 company-years, 600 values" in result.stdout
     assert "600 values, 0 rejects" in result.stdout
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         totals = con.execute(
             """select count(*) from raw.reported_values as total
                join raw.reported_values as s1 using (company_id, fiscal_year)

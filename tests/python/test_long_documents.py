@@ -107,6 +107,8 @@ def test_a_long_document_read_chunk_by_chunk_loads_what_one_read_loads(tmp_path,
         whole.candidate_line_count,
     )
     assert chunked.tables == whole.tables
+    # Read back (as `make map` reads them), the batch's values are the ones one read holds.
+    assert list(chunked.all_values()) == whole.values
     # The messages keep the first rejects, in the order one read gives them.
     assert chunked.rejects == whole.rejects[: len(chunked.rejects)]
     assert whole.value_count >= 300  # enough rows for dozens of chunks
