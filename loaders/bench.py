@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.errors import REFUSED_EXIT
 from loaders.pipeline import read_documents
 from loaders.warehouse import write_documents
 
@@ -193,7 +194,8 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
         " status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode;"
         " print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, status)"
     )
-    result = subprocess.run([sys.executable, "-c", measure, *command], cwd=cwd, capture_output=True, text=True)
+    # The command's own output is not shown (a build prints its whole summary); its errors are.
+    result = subprocess.run([sys.executable, "-c", measure, *command], cwd=cwd, stdout=subprocess.PIPE, text=True)
     seconds, peak, status = result.stdout.split()
     return float(seconds), float(peak), int(status)
 
@@ -224,10 +226,12 @@ def run(company_years: int, folder: Path, project: Path) -> int:
         f"dataset: {company_years:,} company-years, {values:,} values, {dataset.stat().st_size / 1e6:,.0f} MB"
         f" (written in {time.perf_counter() - started:.1f} s)"
     )
+    results = warehouse.parent / "dbt" / "run_results.json"
+    results.unlink(missing_ok=True)  # a last run's
     seconds, peak, status = _make_build(project, dataset.parent, warehouse)
-    results = json.loads((warehouse.parent / "dbt" / "run_results.json").read_text(encoding="utf-8"))
+    dbt = f"dbt {json.loads(results.read_text(encoding='utf-8'))['elapsed_time']:.1f} s" if results.exists() else ""
     print(
-        f"make build: {seconds:.1f} s ({values / seconds:,.0f} values/s; dbt {results['elapsed_time']:.1f} s),"
+        f"make build: {seconds:.1f} s ({values / seconds:,.0f} values/s{'; ' + dbt if dbt else ''}),"
         f" peak {peak:,.0f} MB, exit status {status}"
     )
     measured = subprocess.run(
@@ -239,6 +243,9 @@ def run(company_years: int, folder: Path, project: Path) -> int:
     )
     floor, floor_peak, failed = measured.stdout.split()
     print(f"plain DuckDB SQL reference: {float(floor):.1f} s, peak {float(floor_peak):,.0f} MB ({failed} checks fail)")
+    if status not in (0, REFUSED_EXIT):
+        print(f"make build failed (its errors above): nothing published in {warehouse}", file=sys.stderr)
+        return status
     size = warehouse.stat().st_size
     print(
         f"make build / reference: {seconds / float(floor):.1f}x; warehouse file {size / 1e6:,.0f} MB,"

@@ -16,6 +16,7 @@ number is its record number plus one (the header). Any other file returns None a
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +52,8 @@ _PLAIN_VALUE = """(case when starts_with(cells.text, '-') then -1 else 1 end) * 
     + cast(cast(rpad(split_part(cells.text, '.', 2), 12, '0') as bigint) as decimal(38, 0)) * 0.000000000001
 )"""
 _SAMPLE_REJECTS = 50  # rejects kept in memory for messages; all of them go to the warehouse
-MEMORY_LIMIT = "4GB"  # DuckDB's working memory for one bulk file; beyond it DuckDB spills to disk
+# DuckDB's working memory for one bulk file (DUCKDB_MEMORY_LIMIT, as for dbt); beyond it DuckDB spills to disk.
+MEMORY_LIMIT = "4GB"
 
 _TEXT, _INT, _DECIMAL = pa.string(), pa.int32(), pa.decimal128(38, 12)
 _ERROR = {"error_code": _TEXT, "error": _TEXT}
@@ -333,23 +335,30 @@ rows as (
     join figures using (line_number)
     where cells.column_number = 1  -- one cell per row: every row has a first value column
 ),
-ranked as (
-    select *,
-        first_value(line_number) over same_label as first_line,
-        row_number() over same_label as occurrence,
+-- A label printed more than once in a table (for a company and year): found by a group-by that DuckDB can
+-- spill, and judged by a join of the few rows that repeat, not by windows over every row of the file.
+repeated as (
+    select
+        table_index, company_id, label_key, unit_as_printed, year_key, error_code is null as is_valid,
+        min(line_number) as first_line,
         -- A repeat with the same figures is kept once; with other figures, no printing of the label is.
-        min(figures) over whole_label <> max(figures) over whole_label as is_conflict
+        min(figures) <> max(figures) as is_conflict
     from rows
-    window same_label as (
-        partition by table_index, company_id, label_key, unit_as_printed, year_key, error_code is null
-        order by line_number
-    ),
-    whole_label as (
-        partition by table_index, company_id, label_key, unit_as_printed, year_key, error_code is null
-    )
+    group by table_index, company_id, label_key, unit_as_printed, year_key, error_code is null
+    having count(*) > 1
 ),
--- The lines a conflict names, aggregated by group: an ordered string_agg over a window is an order of
--- magnitude slower on a long file, where nearly every partition is one row.
+ranked as (
+    select rows.*, repeated.first_line, coalesce(repeated.is_conflict, false) as is_conflict
+    from rows
+    left join repeated
+        on rows.table_index = repeated.table_index
+        and rows.company_id is not distinct from repeated.company_id
+        and rows.label_key is not distinct from repeated.label_key
+        and rows.unit_as_printed is not distinct from repeated.unit_as_printed
+        and rows.year_key is not distinct from repeated.year_key
+        and (rows.error_code is null) = repeated.is_valid
+),
+-- The lines a conflict names, aggregated by group over the conflicting rows only.
 conflicts as (
     select table_index, company_id, label_key, unit_as_printed, year_key,
         string_agg('line ' || line_number, ', ' order by line_number) as lines
@@ -373,14 +382,14 @@ select
     case
         when error_code is not null then error_code
         when is_conflict then 'duplicate_conflict'
-        when occurrence > 1 then 'duplicate_identical'
+        when line_number > first_line then 'duplicate_identical'
     end as error_code,
     case
         when error_code is not null then error
         when is_conflict
             then 'label ''' || label_as_printed || ''' is printed with other figures at ' || lines
             || ': neither is taken'
-        when occurrence > 1
+        when line_number > first_line
             then 'label ''' || label_as_printed || ''' repeats line ' || first_line
             || ' with the same figures: kept once'
     end as error
@@ -486,7 +495,28 @@ def read_csv_table(
     workdir: Path,
     vocabulary: Vocabulary | None = None,
 ) -> Extraction | None:
-    """Read a regular CSV file with DuckDB; None when it is not regular (`loaders.tabular` reads it)."""
+    """Read a regular CSV file with DuckDB; None when it is not regular (`loaders.tabular` reads it). A file
+    whose work does not fit DuckDB's memory, even spilling, is refused with what to do, not a traceback."""
+    try:
+        return _read_csv_table(path, shown, sha256, metadata, workdir, vocabulary)
+    except duckdb.OutOfMemoryException as error:
+        limit = os.environ.get("DUCKDB_MEMORY_LIMIT", MEMORY_LIMIT)
+        reason = str(error).splitlines()[0]
+        raise DocumentError(
+            shown,
+            f"too large to read within DuckDB's {limit} of memory ({reason}): set DUCKDB_MEMORY_LIMIT higher"
+            " or split the file",
+        ) from None
+
+
+def _read_csv_table(
+    path: Path,
+    shown: str,
+    sha256: str,
+    metadata: DocumentMetadata,
+    workdir: Path,
+    vocabulary: Vocabulary | None = None,
+) -> Extraction | None:
     sniffed = _sniff(path, shown)
     try:
         roles = header_roles(sniffed.header, shown, line=1)
@@ -497,7 +527,7 @@ def read_csv_table(
     with duckdb.connect() as con:
         # A dataset larger than the memory allowed spills to the work folder.
         con.execute(f"set temp_directory = {_quote(str(workdir))}")
-        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', MEMORY_LIMIT)}'")
         try:
             con.execute(
                 f"create temp table src as select * from read_csv({_quote(str(path))}, header = false, skip = 1,"

@@ -7,6 +7,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -328,3 +329,24 @@ def test_a_workbook_formula_never_computed_is_a_reject_and_a_merged_section_row_
         ("Greenhouse gas emissions / Scope 1", Decimal("283.42")),
         ("Greenhouse gas emissions / Scope 2", Decimal("22498.84")),
     ]
+
+
+def test_a_csv_too_large_for_duckdbs_memory_is_refused_saying_what_to_do(tmp_path, monkeypatch):
+    """DuckDB's own words, the limit in force and what to change, naming the file: never a traceback."""
+    from loaders import csv_table
+
+    def out_of_memory(*_):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block of size 256.0 KiB\nmore")
+
+    monkeypatch.setattr(csv_table, "_read_csv_table", out_of_memory)
+    monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "2GB")
+    path = tmp_path / "panel.csv"
+    shutil.copy(FIXTURES / "xiaomi-2019-kpis.long.csv", path)
+    shutil.copy(FIXTURES / "xiaomi-2019-kpis.long.csv.yml", tmp_path / "panel.csv.yml")
+    with pytest.raises(DocumentError) as refused:
+        read_document(path, tmp_path)
+    assert refused.value.path.endswith("panel.csv")
+    assert refused.value.message == (
+        "too large to read within DuckDB's 2GB of memory (Out of Memory Error: failed to pin block of size"
+        " 256.0 KiB): set DUCKDB_MEMORY_LIMIT higher or split the file"
+    )
