@@ -314,16 +314,10 @@ def _tables(con: duckdb.DuckDBPyConnection, heading: str) -> list[ReportTable]:
 # Row-level reasons (label, unit, company, year, a repeated label) reject the whole row once.
 _ROW_CHECKS = """
 create temp table row_checks as
-with figures as (
-    select
-        line_number,
-        string_agg(regexp_replace(text, {figure_marks}, '', 'g'), chr(9) order by column_number) as figures,
-    from cells group by line_number
-),
-rows as (
+with rows as (
     select
         cells.line_number, tables.table_index, companies.company_id, labels.label_key,
-        labels.unit_as_printed, labels.label_as_printed, {year_key} as year_key, figures.figures,
+        labels.unit_as_printed, labels.label_as_printed, {year_key} as year_key,
         coalesce(labels.error_code, companies.error_code, years.error_code, curation.error_code) as error_code,
         coalesce(labels.error, companies.error, years.error, curation.error) as error
     from cells
@@ -332,50 +326,59 @@ rows as (
     join tables using (table_name)
     join years using (column_label)
     join curation using (metric_text, date_text)
-    join figures using (line_number)
     where cells.column_number = 1  -- one cell per row: every row has a first value column
 ),
--- A label printed more than once in a table (for a company and year): found by a group-by that DuckDB can
--- spill, and judged by a join of the few rows that repeat, not by windows over every row of the file.
+-- A label printed more than once in a table (for a company and year) is found by a group-by DuckDB can
+-- spill; only the few rows that repeat are then joined, their figures compared and their lines named.
 repeated as (
-    select
-        table_index, company_id, label_key, unit_as_printed, year_key, error_code is null as is_valid,
-        min(line_number) as first_line,
-        -- A repeat with the same figures is kept once; with other figures, no printing of the label is.
-        min(figures) <> max(figures) as is_conflict
+    select table_index, company_id, label_key, unit_as_printed, year_key, min(line_number) as first_line
     from rows
-    group by table_index, company_id, label_key, unit_as_printed, year_key, error_code is null
+    where error_code is null
+    group by table_index, company_id, label_key, unit_as_printed, year_key
     having count(*) > 1
 ),
-ranked as (
-    select rows.*, repeated.first_line, coalesce(repeated.is_conflict, false) as is_conflict
+repeats as (
+    select
+        rows.line_number, rows.table_index, rows.company_id, rows.label_key, rows.unit_as_printed,
+        rows.year_key, repeated.first_line
     from rows
-    left join repeated
+    join repeated
         on rows.table_index = repeated.table_index
         and rows.company_id is not distinct from repeated.company_id
         and rows.label_key is not distinct from repeated.label_key
         and rows.unit_as_printed is not distinct from repeated.unit_as_printed
         and rows.year_key is not distinct from repeated.year_key
-        and (rows.error_code is null) = repeated.is_valid
+    where rows.error_code is null
 ),
--- The lines a conflict names, aggregated by group over the conflicting rows only.
-conflicts as (
-    select table_index, company_id, label_key, unit_as_printed, year_key,
+figures as (
+    select
+        line_number,
+        string_agg(regexp_replace(text, {figure_marks}, '', 'g'), chr(9) order by column_number) as figures,
+    from cells
+    where line_number in (select line_number from repeats)
+    group by line_number
+),
+labels_judged as (
+    select
+        table_index, company_id, label_key, unit_as_printed, year_key,
+        -- A repeat with the same figures is kept once; with other figures, no printing of the label is.
+        min(figures) <> max(figures) as is_conflict,
         string_agg('line ' || line_number, ', ' order by line_number) as lines
-    from ranked
-    where is_conflict and error_code is null
+    from repeats join figures using (line_number)
     group by table_index, company_id, label_key, unit_as_printed, year_key
 ),
 judged as (
-    select ranked.*, conflicts.lines
-    from ranked
-    left join conflicts
-        on ranked.is_conflict and ranked.error_code is null
-        and ranked.table_index = conflicts.table_index
-        and ranked.company_id is not distinct from conflicts.company_id
-        and ranked.label_key is not distinct from conflicts.label_key
-        and ranked.unit_as_printed is not distinct from conflicts.unit_as_printed
-        and ranked.year_key is not distinct from conflicts.year_key
+    select
+        rows.*, repeats.first_line, coalesce(labels_judged.is_conflict, false) as is_conflict,
+        labels_judged.lines
+    from rows
+    left join repeats using (line_number)
+    left join labels_judged
+        on repeats.table_index = labels_judged.table_index
+        and repeats.company_id is not distinct from labels_judged.company_id
+        and repeats.label_key is not distinct from labels_judged.label_key
+        and repeats.unit_as_printed is not distinct from labels_judged.unit_as_printed
+        and repeats.year_key is not distinct from labels_judged.year_key
 )
 select
     line_number, table_index,
