@@ -121,6 +121,19 @@ _REFERENCE_METRICS = {
     "Water discharge": "water_discharge",
     **{label: label.lower().replace(" ", "_") for label, _ in _OTHERS},
 }
+# The identities the floor checks: total = the parts' sum, on intervals.
+_REFERENCE_IDENTITIES = {
+    "ghg": ("ghg_scope_1_2", ("ghg_scope_1", "ghg_scope_2")),
+    "energy": ("energy_total", ("energy_direct", "energy_indirect")),
+}
+_IDENTITY_SQL = """
+    select
+        company, fiscal_year, '{name}' as identity,
+        sum(value_low) filter (where metric_code in {parts}) as low_sum,
+        sum(value_high) filter (where metric_code in {parts}) as high_sum,
+        max(value_low) filter (where metric_code = '{total}') as total_low,
+        max(value_high) filter (where metric_code = '{total}') as total_high
+    from facts group by all"""
 _REFERENCE_UNITS = {"tCO2e": 1, "MWh": 1, "t": 1, "m3": 1, "%": 1, "person": 1, "count": 1, "kg": 0.001}
 _REFERENCE_SQL = """
 create table labels as select * from (values {labels}) as labels (label_key, metric_code);
@@ -147,23 +160,7 @@ copy facts to '{facts}' (format parquet);
 create table wide as pivot facts on metric_code using first(value) group by company, fiscal_year;
 create table checks as
 select company, fiscal_year, identity, low_sum > total_high or high_sum < total_low as fails
-from (
-    select
-        company, fiscal_year, 'ghg' as identity,
-        sum(value_low) filter (where metric_code in ('ghg_scope_1', 'ghg_scope_2')) as low_sum,
-        sum(value_high) filter (where metric_code in ('ghg_scope_1', 'ghg_scope_2')) as high_sum,
-        max(value_low) filter (where metric_code = 'ghg_scope_1_2') as total_low,
-        max(value_high) filter (where metric_code = 'ghg_scope_1_2') as total_high
-    from facts group by all
-    union all by name
-    select
-        company, fiscal_year, 'energy' as identity,
-        sum(value_low) filter (where metric_code in ('energy_direct', 'energy_indirect')) as low_sum,
-        sum(value_high) filter (where metric_code in ('energy_direct', 'energy_indirect')) as high_sum,
-        max(value_low) filter (where metric_code = 'energy_total') as total_low,
-        max(value_high) filter (where metric_code = 'energy_total') as total_high
-    from facts group by all
-);
+from ({identities});
 """
 
 
@@ -176,6 +173,10 @@ def reference(dataset: Path, folder: Path) -> None:
     sql = _REFERENCE_SQL.format(
         labels=", ".join(f"('{label.lower()}', '{code}')" for label, code in _REFERENCE_METRICS.items()),
         units=", ".join(f"('{unit}', {factor})" for unit, factor in _REFERENCE_UNITS.items()),
+        identities=" union all by name".join(
+            _IDENTITY_SQL.format(name=name, total=total, parts=parts)
+            for name, (total, parts) in _REFERENCE_IDENTITIES.items()
+        ),
         facts=folder / "facts.parquet",
     )
     started = time.perf_counter()

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -490,18 +492,11 @@ def _conformed(sql: str, table: str) -> str:
     return f"select {columns} from ({sql}) order by line_number, column_number"
 
 
-def read_csv_table(
-    path: Path,
-    shown: str,
-    sha256: str,
-    metadata: DocumentMetadata,
-    workdir: Path,
-    vocabulary: Vocabulary | None = None,
-) -> Extraction | None:
-    """Read a regular CSV file with DuckDB; None when it is not regular (`loaders.tabular` reads it). A file
-    whose work does not fit DuckDB's memory, even spilling, is refused with what to do, not a traceback."""
+@contextmanager
+def _refused_when_out_of_memory(shown: str) -> Iterator[None]:
+    """A file whose work does not fit DuckDB's memory, even spilling, is refused with what to do."""
     try:
-        return _read_csv_table(path, shown, sha256, metadata, workdir, vocabulary)
+        yield
     except duckdb.OutOfMemoryException as error:
         limit = os.environ.get("DUCKDB_MEMORY_LIMIT", MEMORY_LIMIT)
         reason = str(error).splitlines()[0]
@@ -512,7 +507,7 @@ def read_csv_table(
         ) from None
 
 
-def _read_csv_table(
+def read_csv_table(
     path: Path,
     shown: str,
     sha256: str,
@@ -520,6 +515,7 @@ def _read_csv_table(
     workdir: Path,
     vocabulary: Vocabulary | None = None,
 ) -> Extraction | None:
+    """Read a regular CSV file with DuckDB; None when it is not regular (`loaders.tabular` reads it)."""
     sniffed = _sniff(path, shown)
     try:
         roles = header_roles(sniffed.header, shown, line=1)
@@ -527,7 +523,7 @@ def _read_csv_table(
         return None  # the header is not on the first line (a title above it): tabular looks for it
     width = len(sniffed.header)
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-    with duckdb.connect() as con:
+    with duckdb.connect() as con, _refused_when_out_of_memory(shown):
         # A dataset larger than the memory allowed spills to the work folder.
         con.execute(f"set temp_directory = {_quote(str(workdir))}")
         con.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', MEMORY_LIMIT)}'")

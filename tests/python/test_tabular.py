@@ -338,7 +338,7 @@ def test_a_csv_too_large_for_duckdbs_memory_is_refused_saying_what_to_do(tmp_pat
     def out_of_memory(*_):
         raise duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block of size 256.0 KiB\nmore")
 
-    monkeypatch.setattr(csv_table, "_read_csv_table", out_of_memory)
+    monkeypatch.setattr(csv_table, "_resolve_labels", out_of_memory)
     monkeypatch.setenv("DUCKDB_MEMORY_LIMIT", "2GB")
     path = tmp_path / "panel.csv"
     shutil.copy(FIXTURES / "xiaomi-2019-kpis.long.csv", path)
