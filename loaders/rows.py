@@ -498,7 +498,8 @@ def _repeats_judged(
         return values, rejects
     dropped: set[int] = set()
     for first in repeated:
-        if all(_figures(row) == _figures(first.row) for row in first.repeats):
+        figures = _figures(first.row)
+        if all(_figures(row) == figures for row in first.repeats):
             judged = [
                 (
                     row,
