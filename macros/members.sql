@@ -25,10 +25,11 @@
     A key built axis by axis: on each axis, the member `fixed` holds, else the member `carried`
     holds where `axes` (a `|`-separated list of the axes the fact's metric has) names the axis and
     `except_axes` does not. How identities and intensities find the facts they combine: a scope 1 + 2
-    total per scope 2 method is scope 1 (no method) plus scope 2 of that method.
+    total per scope 2 method is scope 1 (no method) plus scope 2 of that method. A total (most
+    facts) has none to carry: it is spared the pattern matches.
 -#}
 {% macro members_carried(fixed, carried, axes, except_axes="''") -%}
-    concat_ws(
+    case when coalesce({{ fixed }}, '') = '' and coalesce({{ carried }}, '') = '' then '' else concat_ws(
         '|',
         {%- for axis in var('dimension_axes') | sort %}
         coalesce(
@@ -41,7 +42,7 @@
             end
         ){{ ',' if not loop.last }}
         {%- endfor %}
-    )
+    ) end
 {%- endmacro %}
 
 {#- A metric and its members as findings and messages name them: ghg_scope_2{scope2_method=market_based}. -#}

@@ -70,10 +70,10 @@ candidates as (
     select
         document_sha256,
         label_key,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             "metric_code || ' (' || cast(round(similarity, 2) as " ~ dbt.type_string() ~ ") || ')'",
             "', '",
-            "order by candidate_rank"
+            [["candidate_rank", "number"]]
         ) }} as closest_candidates,
         max(case when candidate_rank = 1 then metric_code end) as closest_metric_code,
         max(case when candidate_rank = 1 then similarity end) as closest_similarity

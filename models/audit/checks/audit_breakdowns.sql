@@ -82,12 +82,12 @@ breakdowns as (
         count(value_upper) as bounded_above_count,
         sum(value_lower) as members_lower,
         sum(value_upper) as members_upper,
-        {{ dbt.listagg("axis_member", "', '", "order by axis_member") }} as members_printed,
-        {{ dbt.listagg(
+        {{ ordered_listagg("axis_member", "', '", [["axis_member", "text"]]) }} as members_printed,
+        {{ ordered_listagg(
             "axis_member || ' ' || coalesce(value_as_printed, 'not printed') || coalesce(' ' || unit_as_printed, '')"
             ~ " || ' (' || location || ')'",
             "' + '",
-            "order by axis_member"
+            [["axis_member", "text"]]
         ) }} as members_text
     from on_additive_axes
     where axis_member is not null

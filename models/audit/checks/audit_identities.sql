@@ -32,8 +32,8 @@ rejected_metrics as (
         document_sha256,
         metric_code,
         coalesce(members, '') as members,
-        {{ dbt.listagg(
-            "location || ' (' || reason_code || ')'", "', '", "order by page_number, line_number, column_number"
+        {{ ordered_listagg(
+            "location || ' (' || reason_code || ')'", "', '", [["page_number", "number"], ["line_number", "number"], ["column_number", "number"]]
         ) }} as rejected_text
     from rejected_lines
     where metric_code is not null
@@ -44,8 +44,8 @@ rejected_in_tables as (
     select
         document_sha256,
         coalesce(table_heading, '') as table_heading,
-        {{ dbt.listagg(
-            "location || ' (' || reason_code || ')'", "', '", "order by page_number, line_number, column_number"
+        {{ ordered_listagg(
+            "location || ' (' || reason_code || ')'", "', '", [["page_number", "number"], ["line_number", "number"], ["column_number", "number"]]
         ) }} as rejected_text
     from rejected_lines
     where metric_code is null
@@ -138,7 +138,7 @@ parts as (
                 else part_keys.weight * reported_values.value_lower
             end
         ) as parts_upper,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             "case when reported_values.value_as_printed is null then null else "
             ~ "case when part_keys.weight = 1 then '' else cast(part_keys.weight as "
             ~ dbt.type_string() ~ ") || ' x ' end || "
@@ -146,18 +146,18 @@ parts as (
             ~ " || reported_values.value_as_printed || coalesce(' ' || reported_values.unit_as_printed, '')"
             ~ " || ' (' || reported_values.location || ')' end",
             "' + '",
-            "order by part_keys.part_metric_code, part_keys.part_members"
+            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
         ) }} as parts_text,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             "case when reported_values.value_lower is null then "
             ~ metric_with_members('part_keys.part_metric_code', 'part_keys.part_members') ~ " end",
             "', '",
-            "order by part_keys.part_metric_code, part_keys.part_members"
+            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
         ) }} as missing_parts,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             "case when reported_values.value_lower is null then rejected_metrics.rejected_text end",
             "', '",
-            "order by part_keys.part_metric_code, part_keys.part_members"
+            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
         ) }} as rejected_parts_text
     from part_keys
     left join reported_values
@@ -223,10 +223,10 @@ untotalled as (
         fiscal_year,
         canonical_unit,
         count(*) as parts_printed,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             "metric_code || ' ' || coalesce(value_as_printed, 'not reported') || ' (' || location || ')'",
             "' + '",
-            "order by metric_code"
+            [["metric_code", "text"]]
         ) }} as parts_text
     from untotalled_parts
     group by
@@ -259,7 +259,7 @@ untotalled_rejects as (
         untotalled_tables.document_sha256,
         untotalled_tables.company_id,
         untotalled_tables.fiscal_year,
-        {{ dbt.listagg("rejected_in_tables.rejected_text", "', '", "order by untotalled_tables.table_heading") }}
+        {{ ordered_listagg("rejected_in_tables.rejected_text", "', '", [["untotalled_tables.table_heading", "text"]]) }}
             as rejected_text
     from untotalled_tables
     inner join rejected_in_tables

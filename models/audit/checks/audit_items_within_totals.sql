@@ -41,8 +41,8 @@ items as (
         sum(value_usd_m_lower) as items_lower,
         -- "more than 300,000 yuan" has no upper end, nor then has the sum.
         case when count(value_usd_m_upper) = count(*) then sum(value_usd_m_upper) end as items_upper,
-        {{ dbt.listagg(
-            "value_as_printed || ' ' || currency || ' (' || location || ')'", "'; '", "order by location"
+        {{ ordered_listagg(
+            "value_as_printed || ' ' || currency || ' (' || location || ')'", "'; '", [["location", "text"]]
         ) }} as items_as_printed
     from statements
     where metric_code in ('community_donation', 'community_donation_in_kind') and statement_rank = 1

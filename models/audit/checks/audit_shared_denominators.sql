@@ -28,16 +28,16 @@ grouped as (
         sum(case when is_evaluable then 1 else 0 end) as evaluable_count,
         max(case when is_evaluable then implied_denominator_lower end) as common_lower,
         min(case when is_evaluable then implied_denominator_upper end) as common_upper,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             "metric_code || ' ' || printed_value_as_printed || ' implies ' || case when is_evaluable then '['"
             ~ " || cast(round(implied_denominator_lower, 2) as " ~ dbt.type_string() ~ ") || ', '"
             ~ " || cast(round(implied_denominator_upper, 2) as " ~ dbt.type_string() ~ ") || ']'"
             ~ " else 'nothing: its numerator covers ' || coalesce(numerator_boundary_code, 'nothing printed')"
             ~ " || ', the intensity ' || printed_boundary_code end",
             "'; '",
-            "order by metric_code"
+            [["metric_code", "text"]]
         ) }} as inputs,
-        {{ dbt.listagg("metric_code", "', '", "order by metric_code") }} as metrics_involved
+        {{ ordered_listagg("metric_code", "', '", [["metric_code", "text"]]) }} as metrics_involved
     from implied
     group by printed_document_path, company_id, fiscal_year, denominator_metric_code
     having count(*) >= 2
