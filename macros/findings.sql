@@ -33,3 +33,12 @@
         as {{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- Rejected lines as findings name them, in the order of their places: line 3 (unit_conflict), line 10 (...). -#}
+{% macro listed_rejects() -%}
+    {{ ordered_listagg(
+        "location || ' (' || reason_code || ')'",
+        "', '",
+        [["page_number", "number"], ["line_number", "number"], ["column_number", "number"]]
+    ) }}
+{%- endmacro %}

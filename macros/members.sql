@@ -4,9 +4,13 @@
     `dimension_axes` var (seeds/dimension_axes.csv describes each; a test keeps the two equal).
 -#}
 
-{#- The member a key holds on one axis, or null. -#}
+{#- The member a key holds on one axis, or null. The pattern is matched only where the axis is named
+    (most facts are totals, most keys name one or two axes of twenty). -#}
 {% macro member_of(members, axis) -%}
-    nullif(regexp_extract({{ members }}, '(^|[|]){{ axis }}=([^|]*)', 2), '')
+    case
+        when {{ dbt.position("'" ~ axis ~ "='", members) }} > 0
+            then nullif(regexp_extract({{ members }}, '(^|[|]){{ axis }}=([^|]*)', 2), '')
+    end
 {%- endmacro %}
 
 {#- One column per axis, named after it: what BI tools group by. -#}

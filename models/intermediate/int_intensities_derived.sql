@@ -13,6 +13,28 @@ metric_values as (
     where is_preferred
 ),
 
+-- The columns an intensity takes from a value: the facts are read once, narrow.
+preferred_values as (
+    select
+        company_id,
+        fiscal_year,
+        metric_code,
+        members,
+        source_kind,
+        value_canonical,
+        value_lower,
+        value_upper,
+        boundary_code,
+        currency,
+        source_description,
+        value_as_printed,
+        decimals_printed,
+        unit_as_printed,
+        document_path,
+        location
+    from metric_values
+),
+
 intensity_metrics as (
     select
         intensities.metric_code,
@@ -38,26 +60,43 @@ intensity_metrics as (
 
 printed_subjects as (
     select distinct
-        metric_values.company_id,
-        metric_values.fiscal_year,
-        metric_values.metric_code,
-        metric_values.members
-    from metric_values
+        preferred_values.company_id,
+        preferred_values.fiscal_year,
+        preferred_values.metric_code,
+        preferred_values.members
+    from preferred_values
     inner join intensity_metrics
-        on metric_values.metric_code = intensity_metrics.metric_code
-    where metric_values.source_kind = 'report'
+        on preferred_values.metric_code = intensity_metrics.metric_code
+    where preferred_values.source_kind = 'report'
 ),
 
--- A reported numerator makes an intensity derivable where the intensity has all its axes.
+-- The company-years a denominator is known for: an unprinted intensity needs one to be derived.
+denominator_years as (
+    select distinct
+        denominators.company_id,
+        denominators.fiscal_year,
+        denominators.metric_code
+    from preferred_values as denominators
+    inner join intensity_metrics
+        on denominators.metric_code = intensity_metrics.denominator_metric_code
+),
+
+-- A reported numerator makes an intensity derivable where the intensity has all its axes and the
+-- company-year has its denominator.
 numerator_subjects as (
     select distinct
         numerators.company_id,
         numerators.fiscal_year,
         intensity_metrics.metric_code,
         numerators.members
-    from metric_values as numerators
+    from preferred_values as numerators
     inner join intensity_metrics
         on numerators.metric_code = intensity_metrics.numerator_metric_code
+    inner join denominator_years
+        on
+            numerators.company_id = denominator_years.company_id
+            and numerators.fiscal_year = denominator_years.fiscal_year
+            and intensity_metrics.denominator_metric_code = denominator_years.metric_code
     where
         numerators.source_kind = 'report'
         and numerators.members = {{ members_carried("''", 'numerators.members', 'intensity_metrics.axes') }}
@@ -108,19 +147,19 @@ with_inputs as (
         printed.document_path as printed_document_path,
         printed.location as printed_location
     from grid
-    left join metric_values as numerators
+    left join preferred_values as numerators
         on
             grid.company_id = numerators.company_id
             and grid.fiscal_year = numerators.fiscal_year
             and grid.numerator_metric_code = numerators.metric_code
             and grid.numerator_members = numerators.members
-    left join metric_values as denominators
+    left join preferred_values as denominators
         on
             grid.company_id = denominators.company_id
             and grid.fiscal_year = denominators.fiscal_year
             and grid.denominator_metric_code = denominators.metric_code
             and grid.denominator_members = denominators.members
-    left join metric_values as printed
+    left join preferred_values as printed
         on
             grid.company_id = printed.company_id
             and grid.fiscal_year = printed.fiscal_year

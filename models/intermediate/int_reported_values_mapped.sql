@@ -71,10 +71,11 @@ decided as (
         on located.metric_code_given = given_metrics.metric_code
     left join label_aliases
         on located.label_key = label_aliases.label_key
+    -- One equality, so that the join is hashed (a second condition on the values' side alone made
+    -- DuckDB compare every value with every metric).
     left join kpi_catalogue as recognized_metrics
-        on
-            located.recognized_metric_code = recognized_metrics.metric_code
-            and located.recognition_confidence >= 1
+        on case when located.recognition_confidence >= 1 then located.recognized_metric_code end
+        = recognized_metrics.metric_code
 ),
 
 mapped as (

@@ -9,6 +9,10 @@
 -- loader rejected in the same table (their labels never became metrics, so any may be it).
 with
 
+identities_summed as (
+    select * from {{ ref('int_identity_parts_summed') }}
+),
+
 reported_values as (
     select * from {{ ref('fct_kpi_reported_values') }}
     where is_first_in_document
@@ -16,10 +20,6 @@ reported_values as (
 
 metric_identities as (
     select * from {{ ref('metric_identities') }}
-),
-
-kpi_catalogue as (
-    select * from {{ ref('kpi_catalogue') }}
 ),
 
 rejected_lines as (
@@ -32,9 +32,7 @@ rejected_metrics as (
         document_sha256,
         metric_code,
         coalesce(members, '') as members,
-        {{ ordered_listagg(
-            "location || ' (' || reason_code || ')'", "', '", [["page_number", "number"], ["line_number", "number"], ["column_number", "number"]]
-        ) }} as rejected_text
+        {{ listed_rejects() }} as rejected_text
     from rejected_lines
     where metric_code is not null
     group by document_sha256, metric_code, coalesce(members, '')
@@ -44,140 +42,10 @@ rejected_in_tables as (
     select
         document_sha256,
         coalesce(table_heading, '') as table_heading,
-        {{ ordered_listagg(
-            "location || ' (' || reason_code || ')'", "', '", [["page_number", "number"], ["line_number", "number"], ["column_number", "number"]]
-        ) }} as rejected_text
+        {{ listed_rejects() }} as rejected_text
     from rejected_lines
     where metric_code is null
     group by document_sha256, coalesce(table_heading, '')
-),
-
-identity_totals as (
-    select
-        identity_code,
-        total_metric_code,
-        coalesce(total_members, '') as total_members,
-        count(*) as part_count
-    from metric_identities
-    group by identity_code, total_metric_code, coalesce(total_members, '')
-),
-
--- Where an identity can be asked: every printed total (parts without a total leave nothing to
--- check against), for each of its members: the identity holds for each scope 2 method, each
--- business segment, each country.
-subjects as (
-    select
-        identity_totals.identity_code,
-        identity_totals.total_metric_code,
-        identity_totals.total_members,
-        {{ member_axes('identity_totals.total_members') }} as fixed_axes,
-        identity_totals.part_count,
-        totals.document_sha256,
-        totals.document_path,
-        totals.company_id,
-        totals.fiscal_year,
-        totals.members,
-        totals.value_as_printed as total_as_printed,
-        totals.unit_as_printed as total_unit_as_printed,
-        totals.location as total_location,
-        totals.table_heading as total_table_heading,
-        totals.value_lower as total_lower,
-        totals.value_upper as total_upper,
-        totals.canonical_unit
-    from identity_totals
-    inner join reported_values as totals
-        on
-            identity_totals.total_metric_code = totals.metric_code
-            and (
-                identity_totals.total_members = ''
-                or {{ dbt.position('identity_totals.total_members', 'totals.members') }} > 0
-            )
-),
-
--- Each part's fact: the members the identity fixes for it, and the total's members on the axes
--- the part's metric has.
-part_keys as (
-    select
-        subjects.identity_code,
-        subjects.document_sha256,
-        subjects.company_id,
-        subjects.fiscal_year,
-        subjects.members,
-        metric_identities.part_metric_code,
-        metric_identities.weight,
-        {{ members_carried(
-            "coalesce(metric_identities.part_members, '')", 'subjects.members', 'parts_metrics.axes', 'subjects.fixed_axes'
-        ) }} as part_members
-    from subjects
-    inner join metric_identities
-        on
-            subjects.identity_code = metric_identities.identity_code
-            and subjects.total_members = coalesce(metric_identities.total_members, '')
-    inner join kpi_catalogue as parts_metrics
-        on metric_identities.part_metric_code = parts_metrics.metric_code
-),
-
-parts as (
-    select
-        part_keys.identity_code,
-        part_keys.document_sha256,
-        part_keys.company_id,
-        part_keys.fiscal_year,
-        part_keys.members,
-        count(reported_values.value_lower) as parts_bounded_below,
-        count(reported_values.value_upper) as parts_bounded_above,
-        sum(
-            case
-                when part_keys.weight >= 0 then part_keys.weight * reported_values.value_lower
-                else part_keys.weight * reported_values.value_upper
-            end
-        ) as parts_lower,
-        sum(
-            case
-                when part_keys.weight >= 0 then part_keys.weight * reported_values.value_upper
-                else part_keys.weight * reported_values.value_lower
-            end
-        ) as parts_upper,
-        {{ ordered_listagg(
-            "case when reported_values.value_as_printed is null then null else "
-            ~ "case when part_keys.weight = 1 then '' else cast(part_keys.weight as "
-            ~ dbt.type_string() ~ ") || ' x ' end || "
-            ~ metric_with_members('part_keys.part_metric_code', 'part_keys.part_members') ~ " || ' '"
-            ~ " || reported_values.value_as_printed || coalesce(' ' || reported_values.unit_as_printed, '')"
-            ~ " || ' (' || reported_values.location || ')' end",
-            "' + '",
-            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
-        ) }} as parts_text,
-        {{ ordered_listagg(
-            "case when reported_values.value_lower is null then "
-            ~ metric_with_members('part_keys.part_metric_code', 'part_keys.part_members') ~ " end",
-            "', '",
-            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
-        ) }} as missing_parts,
-        {{ ordered_listagg(
-            "case when reported_values.value_lower is null then rejected_metrics.rejected_text end",
-            "', '",
-            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
-        ) }} as rejected_parts_text
-    from part_keys
-    left join reported_values
-        on
-            part_keys.document_sha256 = reported_values.document_sha256
-            and part_keys.company_id = reported_values.company_id
-            and part_keys.fiscal_year = reported_values.fiscal_year
-            and part_keys.part_metric_code = reported_values.metric_code
-            and part_keys.part_members = reported_values.members
-    left join rejected_metrics
-        on
-            part_keys.document_sha256 = rejected_metrics.document_sha256
-            and part_keys.part_metric_code = rejected_metrics.metric_code
-            and part_keys.part_members = rejected_metrics.members
-    group by
-        part_keys.identity_code,
-        part_keys.document_sha256,
-        part_keys.company_id,
-        part_keys.fiscal_year,
-        part_keys.members
 ),
 
 -- Parts printed without their total (members none, as a plain sum is printed): each document,
@@ -200,17 +68,17 @@ untotalled_parts as (
         on
             metric_identities.part_metric_code = reported_values.metric_code
             and reported_values.members = ''
-    left join subjects
+    left join identities_summed
         on
-            metric_identities.identity_code = subjects.identity_code
-            and reported_values.document_sha256 = subjects.document_sha256
-            and reported_values.company_id = subjects.company_id
-            and reported_values.fiscal_year = subjects.fiscal_year
-            and subjects.members = ''
+            metric_identities.identity_code = identities_summed.identity_code
+            and reported_values.document_sha256 = identities_summed.document_sha256
+            and reported_values.company_id = identities_summed.company_id
+            and reported_values.fiscal_year = identities_summed.fiscal_year
+            and identities_summed.members = ''
     where
         coalesce(metric_identities.total_members, '') = ''
         and coalesce(metric_identities.part_members, '') = ''
-        and subjects.identity_code is null
+        and identities_summed.identity_code is null
 ),
 
 untotalled as (
@@ -294,27 +162,13 @@ untotalled_judged as (
 
 compared as (
     select
-        subjects.*,
-        parts.parts_lower,
-        parts.parts_upper,
-        parts.parts_text,
-        parts.missing_parts,
-        parts.parts_bounded_below,
-        parts.parts_bounded_above,
-        parts.rejected_parts_text,
+        identities_summed.*,
         rejected_in_tables.rejected_text as rejected_in_table_text
-    from subjects
-    inner join parts
-        on
-            subjects.identity_code = parts.identity_code
-            and subjects.document_sha256 = parts.document_sha256
-            and subjects.company_id = parts.company_id
-            and subjects.fiscal_year = parts.fiscal_year
-            and subjects.members = parts.members
+    from identities_summed
     left join rejected_in_tables
         on
-            subjects.document_sha256 = rejected_in_tables.document_sha256
-            and coalesce(subjects.total_table_heading, '') = rejected_in_tables.table_heading
+            identities_summed.document_sha256 = rejected_in_tables.document_sha256
+            and coalesce(identities_summed.total_table_heading, '') = rejected_in_tables.table_heading
 ),
 
 judged as (

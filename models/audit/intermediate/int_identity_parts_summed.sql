@@ -1,0 +1,180 @@
+-- The parts of every identity the catalogue declares, summed as intervals beside each total a
+-- document prints (audit_identities judges them): the weighted sum of the parts' intervals, how
+-- many parts are printed as numbers, and the parts as printed. A table of its own because DuckDB
+-- holds an aggregate's text until its query ends: the check's joins then run without it.
+with
+
+reported_values as (
+    select * from {{ ref('fct_kpi_reported_values') }}
+    where is_first_in_document
+),
+
+metric_identities as (
+    select * from {{ ref('metric_identities') }}
+),
+
+kpi_catalogue as (
+    select * from {{ ref('kpi_catalogue') }}
+),
+
+rejected_lines as (
+    select * from {{ ref('fct_rejected_lines') }}
+    where reason_code <> 'duplicate_identical' and metric_code is not null
+),
+
+-- What was rejected where a part would be: values of its metric the metric's rules rejected.
+rejected_metrics as (
+    select
+        document_sha256,
+        metric_code,
+        coalesce(members, '') as members,
+        {{ listed_rejects() }} as rejected_text
+    from rejected_lines
+    group by document_sha256, metric_code, coalesce(members, '')
+),
+
+identity_totals as (
+    select
+        identity_code,
+        total_metric_code,
+        coalesce(total_members, '') as total_members,
+        count(*) as part_count
+    from metric_identities
+    group by identity_code, total_metric_code, coalesce(total_members, '')
+),
+
+-- Where an identity can be asked: every printed total (parts without a total leave nothing to
+-- check against), for each of its members: the identity holds for each scope 2 method, each
+-- business segment, each country.
+subjects as (
+    select
+        identity_totals.identity_code,
+        identity_totals.total_metric_code,
+        identity_totals.total_members,
+        {{ member_axes('identity_totals.total_members') }} as fixed_axes,
+        identity_totals.part_count,
+        totals.document_sha256,
+        totals.document_path,
+        totals.company_id,
+        totals.fiscal_year,
+        totals.members,
+        totals.value_as_printed as total_as_printed,
+        totals.unit_as_printed as total_unit_as_printed,
+        totals.location as total_location,
+        totals.table_heading as total_table_heading,
+        totals.value_lower as total_lower,
+        totals.value_upper as total_upper,
+        totals.canonical_unit
+    from identity_totals
+    inner join reported_values as totals
+        on
+            identity_totals.total_metric_code = totals.metric_code
+            and (
+                identity_totals.total_members = ''
+                or {{ dbt.position('identity_totals.total_members', 'totals.members') }} > 0
+            )
+),
+
+-- Each part's fact: the members the identity fixes for it, and the total's members on the axes
+-- the part's metric has.
+part_keys as (
+    select
+        subjects.*,
+        metric_identities.part_metric_code,
+        metric_identities.weight,
+        {{ members_carried(
+            "coalesce(metric_identities.part_members, '')", 'subjects.members', 'parts_metrics.axes', 'subjects.fixed_axes'
+        ) }} as part_members
+    from subjects
+    inner join metric_identities
+        on
+            subjects.identity_code = metric_identities.identity_code
+            and subjects.total_members = coalesce(metric_identities.total_members, '')
+    inner join kpi_catalogue as parts_metrics
+        on metric_identities.part_metric_code = parts_metrics.metric_code
+),
+
+summed as (
+    select
+        part_keys.identity_code,
+        part_keys.total_metric_code,
+        part_keys.part_count,
+        part_keys.document_sha256,
+        part_keys.document_path,
+        part_keys.company_id,
+        part_keys.fiscal_year,
+        part_keys.members,
+        part_keys.total_as_printed,
+        part_keys.total_unit_as_printed,
+        part_keys.total_location,
+        part_keys.total_table_heading,
+        part_keys.total_lower,
+        part_keys.total_upper,
+        part_keys.canonical_unit,
+        count(reported_values.value_lower) as parts_bounded_below,
+        count(reported_values.value_upper) as parts_bounded_above,
+        sum(
+            case
+                when part_keys.weight >= 0 then part_keys.weight * reported_values.value_lower
+                else part_keys.weight * reported_values.value_upper
+            end
+        ) as parts_lower,
+        sum(
+            case
+                when part_keys.weight >= 0 then part_keys.weight * reported_values.value_upper
+                else part_keys.weight * reported_values.value_lower
+            end
+        ) as parts_upper,
+        {{ ordered_listagg(
+            "case when reported_values.value_as_printed is null then null else "
+            ~ "case when part_keys.weight = 1 then '' else cast(part_keys.weight as "
+            ~ dbt.type_string() ~ ") || ' x ' end || "
+            ~ metric_with_members('part_keys.part_metric_code', 'part_keys.part_members') ~ " || ' '"
+            ~ " || reported_values.value_as_printed || coalesce(' ' || reported_values.unit_as_printed, '')"
+            ~ " || ' (' || reported_values.location || ')' end",
+            "' + '",
+            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
+        ) }} as parts_text,
+        {{ ordered_listagg(
+            "case when reported_values.value_lower is null then "
+            ~ metric_with_members('part_keys.part_metric_code', 'part_keys.part_members') ~ " end",
+            "', '",
+            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
+        ) }} as missing_parts,
+        {{ ordered_listagg(
+            "case when reported_values.value_lower is null then rejected_metrics.rejected_text end",
+            "', '",
+            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
+        ) }} as rejected_parts_text
+    from part_keys
+    left join reported_values
+        on
+            part_keys.document_sha256 = reported_values.document_sha256
+            and part_keys.company_id = reported_values.company_id
+            and part_keys.fiscal_year = reported_values.fiscal_year
+            and part_keys.part_metric_code = reported_values.metric_code
+            and part_keys.part_members = reported_values.members
+    left join rejected_metrics
+        on
+            part_keys.document_sha256 = rejected_metrics.document_sha256
+            and part_keys.part_metric_code = rejected_metrics.metric_code
+            and part_keys.part_members = rejected_metrics.members
+    group by
+        part_keys.identity_code,
+        part_keys.total_metric_code,
+        part_keys.part_count,
+        part_keys.document_sha256,
+        part_keys.document_path,
+        part_keys.company_id,
+        part_keys.fiscal_year,
+        part_keys.members,
+        part_keys.total_as_printed,
+        part_keys.total_unit_as_printed,
+        part_keys.total_location,
+        part_keys.total_table_heading,
+        part_keys.total_lower,
+        part_keys.total_upper,
+        part_keys.canonical_unit
+)
+
+select * from summed
