@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,10 +28,12 @@ import pyarrow as pa
 
 from loaders.errors import DocumentError
 from loaders.models import BulkBatch, DocumentMetadata, Extraction, RejectedLine, ReportTable
-from loaders.numbers import DECIMAL_EVIDENCE, FIGURE_MARKS, convention_from
+from loaders.numbers import DECIMAL_EVIDENCE, FIGURE_MARKS, PLAIN_NUMBER, convention_from
 from loaders.recognizer import Vocabulary
 from loaders.rows import (
     RECOGNITION_COLUMNS,
+    REPEAT_REASONS,
+    ROW_RULES,
     RowError,
     check_brackets,
     company_code,
@@ -45,14 +48,9 @@ from loaders.tabular import Roles, header_roles
 from loaders.units import NormalizedUnit
 from loaders.warehouse import TABLES, sql_type
 
-# A plain number (digits, comma thousands, point decimals), read in SQL; anything else by parse_cell.
-# At most 15 integer digits, so that the integer part fits a BIGINT.
-_PLAIN_NUMBER = r"-?([1-9][0-9]{0,2}(,[0-9]{3}){1,4}|[0-9]{1,15})(\.[0-9]{1,10})?"
-# Its exact value: built from BIGINT parts, as a varchar-to-DECIMAL(38) cast is a hundred times slower.
-_PLAIN_VALUE = """(case when starts_with(cells.text, '-') then -1 else 1 end) * (
-    cast(cast(split_part(replace(ltrim(cells.text, '-'), ',', ''), '.', 1) as bigint) as decimal(38, 12))
-    + cast(cast(rpad(split_part(cells.text, '.', 2), 12, '0') as bigint) as decimal(38, 0)) * 0.000000000001
-)"""
+# Bare figures (loaders.numbers.PLAIN_NUMBER) are read in SQL, from their digits as BIGINT parts (a
+# varchar-to-DECIMAL(38) cast is a hundred times slower): up to 15 integer digits, the rest by parse_cell.
+_BIGINT_DIGITS = 15
 _SAMPLE_REJECTS = 50  # rejects kept in memory for messages; all of them go to the warehouse
 # DuckDB's working memory for one bulk file (DUCKDB_MEMORY_LIMIT, as for dbt); beyond it DuckDB spills to disk.
 MEMORY_LIMIT = "4GB"
@@ -227,8 +225,33 @@ def _resolve_years(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -
 
 
 def _plain(separator: str | None) -> str:
-    """SQL that is true for a cell SQL reads itself: only with a decimal point (the rest is Python's)."""
-    return f"regexp_full_match(cells.text, '{_PLAIN_NUMBER}')" if separator == "." else "false"
+    """SQL that is true for a cell SQL reads itself: a bare figure whose integer part fits a BIGINT."""
+    return (
+        f"(regexp_full_match(cells.text, {_quote(PLAIN_NUMBER[separator])})"
+        f" and length(ltrim({_plain_parts(separator)[0]}, '0')) <= {_BIGINT_DIGITS})"
+    )
+
+
+def _plain_parts(separator: str | None) -> tuple[str, str]:
+    """A bare figure's integer digits (grouping marks dropped) and decimal digits, in SQL."""
+    unsigned = "ltrim(cells.text, '-')"
+    if separator is None:
+        return unsigned, "''"
+    grouping = "," if separator == "." else "."
+    return (
+        f"replace(split_part({unsigned}, {_quote(separator)}, 1), {_quote(grouping)}, '')",
+        f"split_part({unsigned}, {_quote(separator)}, 2)",
+    )
+
+
+def _plain_value(separator: str | None) -> tuple[str, str]:
+    """A bare figure's exact value and decimals printed, in SQL."""
+    digits, fraction = _plain_parts(separator)
+    value = f"""(case when starts_with(cells.text, '-') then -1 else 1 end) * (
+    cast(cast(nullif({digits}, '') as bigint) as decimal(38, 12))
+    + coalesce(cast(cast(nullif(rpad({fraction}, 12, '0'), '') as bigint) as decimal(38, 0)), 0) * 0.000000000001
+)"""
+    return value, f"length({fraction})"
 
 
 def _decimal_separator(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -> str | None:
@@ -320,8 +343,8 @@ with rows as (
     select
         cells.line_number, tables.table_index, companies.company_id, labels.label_key,
         labels.unit_as_printed, labels.label_as_printed, {year_key} as year_key,
-        coalesce(labels.error_code, companies.error_code, years.error_code, curation.error_code) as error_code,
-        coalesce(labels.error, companies.error, years.error, curation.error) as error
+        coalesce({rule_codes}) as error_code,
+        coalesce({rule_errors}) as error
     from cells
     join labels using (label, unit_text)
     join companies using (company_text)
@@ -392,11 +415,9 @@ select
     case
         when error_code is not null then error
         when is_conflict
-            then 'label ''' || label_as_printed || ''' is printed with other figures at ' || lines
-            || ': neither is taken'
+            then {conflict_reason}
         when line_number > first_line
-            then 'label ''' || label_as_printed || ''' repeats line ' || first_line
-            || ' with the same figures: kept once'
+            then {identical_reason}
     end as error
 from judged
 """
@@ -419,9 +440,33 @@ left join parsed_cells
 """
 
 
-def _values_sql(plain: str, sha256: str) -> str:
-    plain_value = _PLAIN_VALUE
-    plain_decimals = "length(split_part(cells.text, '.', 2))"
+# Each of ROW_RULES, by the lookup table that says whether a row breaks it.
+_RULE_TABLES = {"year": "years", "company": "companies", "curation": "curation", "label": "labels"}
+
+
+def _sql_text(template: str, **columns: str) -> str:
+    """A message template of loaders.rows as a SQL expression, its `{name}` fields the given columns."""
+    parts = re.split(r"\{(\w+)\}", template)  # text, field, text, field, ..., text
+    return " || ".join(columns[part] if i % 2 else _quote(part) for i, part in enumerate(parts) if i % 2 or part)
+
+
+def _row_checks_sql(year_key: str) -> str:
+    tables = [_RULE_TABLES[rule] for rule in ROW_RULES]
+    return _ROW_CHECKS.format(
+        year_key=year_key,
+        figure_marks=_quote(FIGURE_MARKS),
+        rule_codes=", ".join(f"{table}.error_code" for table in tables),
+        rule_errors=", ".join(f"{table}.error" for table in tables),
+        conflict_reason=_sql_text(REPEAT_REASONS["duplicate_conflict"], label="label_as_printed", places="lines"),
+        identical_reason=_sql_text(
+            REPEAT_REASONS["duplicate_identical"], label="label_as_printed", first="'line ' || first_line"
+        ),
+    )
+
+
+def _values_sql(separator: str | None, sha256: str) -> str:
+    plain = _plain(separator)
+    plain_value, plain_decimals = _plain_value(separator)
     return f"""
 select
     {_quote(sha256)} as document_sha256,
@@ -549,11 +594,11 @@ def read_csv_table(
         tables = _tables(con, path.stem)
         _recognise_labels(con, vocabulary, metadata.company_name)
         year_key = "years.fiscal_year" if roles.is_long else "0"
-        con.execute(_ROW_CHECKS.format(year_key=year_key, figure_marks=_quote(FIGURE_MARKS)))
+        con.execute(_row_checks_sql(year_key))
         plain = _plain(separator)
         batch = {}
         for kind, sql, table in (
-            ("values", _values_sql(plain, sha256), "reported_values"),
+            ("values", _values_sql(separator, sha256), "reported_values"),
             ("rejects", _rejects_sql(plain, sha256), "rejected_lines"),
         ):
             target = workdir / f"{sha256}.{kind}.parquet"

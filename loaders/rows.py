@@ -53,6 +53,19 @@ def parse_year(header: str) -> int | None:
     return int(match["year"]) if match else None
 
 
+# The rules a whole row is checked by, in the order both readers apply them: a row breaking several is
+# rejected for the first (its year column, then its company, a curated table's metric and date, then its
+# label and unit). The bulk CSV reader's SQL takes its order from here.
+ROW_RULES = ("year", "company", "curation", "label")
+
+# How a repeated label is reported, by reason code: `{label}` as printed, `{first}` the first printing's
+# place, `{places}` every printing's. Both readers word it from here (the bulk reader's SQL too).
+REPEAT_REASONS = {
+    "duplicate_identical": "label '{label}' repeats {first} with the same figures: kept once",
+    "duplicate_conflict": "label '{label}' is printed with other figures at {places}: neither is taken",
+}
+
+
 class RowError(ValueError):
     """A row that cannot become values: its reason code and reason."""
 
@@ -374,10 +387,10 @@ def _validated(
                 )
             )
 
-        if row.problem is not None:
+        if row.problem is not None:  # its year (ROW_RULES), or a record its format could not split
             reject(*row.problem)
             continue
-        try:
+        try:  # in the order of ROW_RULES
             company = company_code(row.company_text) if row.company_text is not None else metadata.company_id
             if company is None:
                 raise RowError("no_company", "no company: the row has none and the metadata names none")
@@ -504,7 +517,7 @@ def _repeats_judged(
                 (
                     row,
                     "duplicate_identical",
-                    f"label {first.label!r} repeats {first.row.location} with the same figures: kept once",
+                    REPEAT_REASONS["duplicate_identical"].format(label=first.label, first=first.row.location),
                 )
                 for row in first.repeats
             ]
@@ -512,7 +525,7 @@ def _repeats_judged(
             dropped.update(range(first.start, first.end))
             rows = [first.row, *first.repeats]
             where = ", ".join(row.location for row in rows)
-            reason = f"label {first.label!r} is printed with other figures at {where}: neither is taken"
+            reason = REPEAT_REASONS["duplicate_conflict"].format(label=first.label, places=where)
             judged = [(row, "duplicate_conflict", reason) for row in rows]
         rejects += [
             RejectedLine(row.table_index, row.line_number, row.location, 0, row.row_text, code, reason, row.page_number)
