@@ -20,6 +20,13 @@
     {%- endfor %}
 {%- endmacro %}
 
+{#- The axis columns of a relation that has them (member_columns), by name: read, not parsed again. -#}
+{% macro select_member_columns(relation) -%}
+    {%- for axis in var('dimension_axes') %}
+    {{ relation }}.{{ axis }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- A key without its pair on one axis: the fact a member of a breakdown belongs to. -#}
 {% macro members_without(members, axis) -%}
     trim(both '|' from regexp_replace({{ members }}, '(^|[|]){{ axis }}=[^|]*', ''))

@@ -26,7 +26,7 @@ latest as (
         reported_values.fiscal_year,
         reported_values.metric_code,
         reported_values.members,
-        {{ member_columns('reported_values.members') }},
+        {{ select_member_columns('reported_values') }},
         reported_values.metric_name_en,
         reported_values.metric_name_zh,
         reported_values.metric_kind,
