@@ -74,8 +74,9 @@ decided as (
     -- One equality, so that the join is hashed (a second condition on the values' side alone made
     -- DuckDB compare every value with every metric).
     left join kpi_catalogue as recognized_metrics
-        on case when located.recognition_confidence >= 1 then located.recognized_metric_code end
-        = recognized_metrics.metric_code
+        on
+            case when located.recognition_confidence >= 1 then located.recognized_metric_code end
+            = recognized_metrics.metric_code
 ),
 
 mapped as (
