@@ -48,3 +48,17 @@
         {{ delimiter }}
     )
 {%- endmacro %}
+
+{#-
+    The measure of a group's rows joined by a delimiter in the order of `rank` (1, 2, ... at most
+    `max_rank`): one max() per rank, which DuckDB spills to disk where a string_agg of millions of
+    groups would not fit in memory. For lists whose length is bounded (the parts of an identity).
+-#}
+{% macro ranked_listagg(measure, delimiter, rank, max_rank) -%}
+    nullif(concat_ws(
+        {{ delimiter }},
+        {%- for position in range(1, max_rank + 1) %}
+        max(case when {{ rank }} = {{ position }} then {{ measure }} end){{ ',' if not loop.last }}
+        {%- endfor %}
+    ), '')
+{%- endmacro %}

@@ -74,6 +74,43 @@ checked as (
     from bounded
 ),
 
+-- Most company-years print a metric once. Only where values compete for one standing (documents
+-- on one year, a restatement, reference data beside a report) are they compared and ranked below:
+-- the windows sort those few rows, not every value.
+-- (A value without a unit has no conversion, null, and is told apart from one whose unit does not fit,
+-- false, by its rule_broken_code.)
+contested as (
+    select
+        company_id,
+        fiscal_year,
+        metric_code,
+        coalesce(members, '') as members_key,
+        coalesce(has_unit_conversion, false) as conversion_key,
+        coalesce(rule_broken_code, '') as rule_broken_key
+    from checked
+    group by
+        company_id,
+        fiscal_year,
+        metric_code,
+        coalesce(members, ''),
+        coalesce(has_unit_conversion, false),
+        coalesce(rule_broken_code, '')
+    having count(*) > 1
+),
+
+competing as (
+    select checked.*
+    from checked
+    inner join contested
+        on
+            checked.company_id = contested.company_id
+            and checked.fiscal_year = contested.fiscal_year
+            and checked.metric_code = contested.metric_code
+            and coalesce(checked.members, '') = contested.members_key
+            and coalesce(checked.has_unit_conversion, false) = contested.conversion_key
+            and coalesce(checked.rule_broken_code, '') = contested.rule_broken_key
+),
+
 -- Documents on one year printing one figure differently (a report and its data file): neither
 -- stands for the company-year, whichever file name sorts first (audit_document_agreements names both).
 disputed as (
@@ -81,7 +118,7 @@ disputed as (
         *,
         coalesce(max(value_lower) over same_standing > min(value_upper) over same_standing, false)
         and metric_kind <> 'item' as is_disputed
-    from checked
+    from competing
     window same_standing as (
         partition by
             company_id, fiscal_year, metric_code, members, has_unit_conversion, rule_broken_code, is_reported,
@@ -91,20 +128,17 @@ disputed as (
 
 -- The value that stands for a company, year and metric: a reported figure over a not-reported one,
 -- a report over reference data, the latest report over earlier ones (a restatement wins).
-ranked as (
+competition as (
     select
-        *,
-        case rule_broken_code
-            when 'unit_conflict'
-                then
-                    'unit ''' || unit_as_printed || ''' (' || unit_normalized || ') does not fit metric '
-                    || metric_code || ' (a quantity of ' || quantity || ' in ' || canonical_unit || ')'
-            when 'negative_value'
-                then metric_code || ' is never below zero: ' || value_as_printed || ' is printed'
-        end as rule_broken_reason,
-        -- Itemised facts (single donations) each stand for themselves.
-        has_unit_conversion and rule_broken_code is null and not is_disputed
-        and (metric_kind = 'item' or row_number() over (
+        source_kind,
+        company_id,
+        fiscal_year,
+        metric_code,
+        document_path,
+        line_number,
+        column_number,
+        is_disputed,
+        row_number() over (
             partition by company_id, fiscal_year, metric_code, members, has_unit_conversion, rule_broken_code
             order by
                 case when is_reported then 0 else 1 end,
@@ -113,8 +147,37 @@ ranked as (
                 document_path asc,
                 line_number asc,
                 column_number asc
-        ) = 1) as is_preferred
+        ) as standing_rank
     from disputed
+),
+
+-- Back to every value, by its place (a document's path names one document in a build).
+ranked as (
+    select
+        checked.*,
+        coalesce(competition.is_disputed, false) as is_disputed,
+        case checked.rule_broken_code
+            when 'unit_conflict'
+                then
+                    'unit ''' || checked.unit_as_printed || ''' (' || checked.unit_normalized || ') does not fit metric '
+                    || checked.metric_code || ' (a quantity of ' || checked.quantity || ' in '
+                    || checked.canonical_unit || ')'
+            when 'negative_value'
+                then checked.metric_code || ' is never below zero: ' || checked.value_as_printed || ' is printed'
+        end as rule_broken_reason,
+        -- Itemised facts (single donations) each stand for themselves.
+        checked.has_unit_conversion and checked.rule_broken_code is null and not coalesce(competition.is_disputed, false)
+        and (checked.metric_kind = 'item' or coalesce(competition.standing_rank, 1) = 1) as is_preferred
+    from checked
+    left join competition
+        on
+            checked.source_kind = competition.source_kind
+            and checked.company_id = competition.company_id
+            and checked.fiscal_year = competition.fiscal_year
+            and checked.metric_code = competition.metric_code
+            and coalesce(checked.document_path, '') = coalesce(competition.document_path, '')
+            and coalesce(checked.line_number, -1) = coalesce(competition.line_number, -1)
+            and coalesce(checked.column_number, -1) = coalesce(competition.column_number, -1)
 )
 
 select * from ranked

@@ -160,15 +160,30 @@ untotalled_judged as (
             and untotalled.fiscal_year = untotalled_rejects.fiscal_year
 ),
 
+-- Each subject beside its total as printed (the document's first printing of it).
 compared as (
     select
         identities_summed.*,
+        totals.document_path,
+        totals.value_as_printed as total_as_printed,
+        totals.unit_as_printed as total_unit_as_printed,
+        totals.location as total_location,
+        totals.value_lower as total_lower,
+        totals.value_upper as total_upper,
+        totals.canonical_unit,
         rejected_in_tables.rejected_text as rejected_in_table_text
     from identities_summed
+    inner join reported_values as totals
+        on
+            identities_summed.document_sha256 = totals.document_sha256
+            and identities_summed.company_id = totals.company_id
+            and identities_summed.fiscal_year = totals.fiscal_year
+            and identities_summed.total_metric_code = totals.metric_code
+            and identities_summed.members = totals.members
     left join rejected_in_tables
         on
-            identities_summed.document_sha256 = rejected_in_tables.document_sha256
-            and coalesce(identities_summed.total_table_heading, '') = rejected_in_tables.table_heading
+            totals.document_sha256 = rejected_in_tables.document_sha256
+            and coalesce(totals.table_heading, '') = rejected_in_tables.table_heading
 ),
 
 judged as (

@@ -1,7 +1,7 @@
--- The parts of every identity the catalogue declares, summed as intervals beside each total a
--- document prints (audit_identities judges them): the weighted sum of the parts' intervals, how
--- many parts are printed as numbers, and the parts as printed. A table of its own because DuckDB
--- holds an aggregate's text until its query ends: the check's joins then run without it.
+-- The parts of every identity the catalogue declares, summed as intervals for each total a document
+-- prints (audit_identities judges them against it): the weighted sum of the parts' intervals, how
+-- many parts are printed as numbers, and the parts as printed. A table of its own, grouped by keys
+-- alone: DuckDB holds an aggregate's text until its query ends, so the check's joins run without it.
 with
 
 reported_values as (
@@ -33,6 +33,17 @@ rejected_metrics as (
     group by document_sha256, metric_code, coalesce(members, '')
 ),
 
+-- Each identity's parts in the catalogue's order (metric, then members), as a total's parts are listed.
+ranked_parts as (
+    select
+        *,
+        row_number() over (
+            partition by identity_code, total_metric_code, coalesce(total_members, '')
+            order by part_metric_code, coalesce(part_members, '')
+        ) as part_rank
+    from metric_identities
+),
+
 identity_totals as (
     select
         identity_code,
@@ -54,17 +65,9 @@ subjects as (
         {{ member_axes('identity_totals.total_members') }} as fixed_axes,
         identity_totals.part_count,
         totals.document_sha256,
-        totals.document_path,
         totals.company_id,
         totals.fiscal_year,
-        totals.members,
-        totals.value_as_printed as total_as_printed,
-        totals.unit_as_printed as total_unit_as_printed,
-        totals.location as total_location,
-        totals.table_heading as total_table_heading,
-        totals.value_lower as total_lower,
-        totals.value_upper as total_upper,
-        totals.canonical_unit
+        totals.members
     from identity_totals
     inner join reported_values as totals
         on
@@ -80,18 +83,19 @@ subjects as (
 part_keys as (
     select
         subjects.*,
-        metric_identities.part_metric_code,
-        metric_identities.weight,
+        ranked_parts.part_metric_code,
+        ranked_parts.part_rank,
+        ranked_parts.weight,
         {{ members_carried(
-            "coalesce(metric_identities.part_members, '')", 'subjects.members', 'parts_metrics.axes', 'subjects.fixed_axes'
+            "coalesce(ranked_parts.part_members, '')", 'subjects.members', 'parts_metrics.axes', 'subjects.fixed_axes'
         ) }} as part_members
     from subjects
-    inner join metric_identities
+    inner join ranked_parts
         on
-            subjects.identity_code = metric_identities.identity_code
-            and subjects.total_members = coalesce(metric_identities.total_members, '')
+            subjects.identity_code = ranked_parts.identity_code
+            and subjects.total_members = coalesce(ranked_parts.total_members, '')
     inner join kpi_catalogue as parts_metrics
-        on metric_identities.part_metric_code = parts_metrics.metric_code
+        on ranked_parts.part_metric_code = parts_metrics.metric_code
 ),
 
 summed as (
@@ -100,17 +104,9 @@ summed as (
         part_keys.total_metric_code,
         part_keys.part_count,
         part_keys.document_sha256,
-        part_keys.document_path,
         part_keys.company_id,
         part_keys.fiscal_year,
         part_keys.members,
-        part_keys.total_as_printed,
-        part_keys.total_unit_as_printed,
-        part_keys.total_location,
-        part_keys.total_table_heading,
-        part_keys.total_lower,
-        part_keys.total_upper,
-        part_keys.canonical_unit,
         count(reported_values.value_lower) as parts_bounded_below,
         count(reported_values.value_upper) as parts_bounded_above,
         sum(
@@ -125,7 +121,7 @@ summed as (
                 else part_keys.weight * reported_values.value_lower
             end
         ) as parts_upper,
-        {{ ordered_listagg(
+        {{ ranked_listagg(
             "case when reported_values.value_as_printed is null then null else "
             ~ "case when part_keys.weight = 1 then '' else cast(part_keys.weight as "
             ~ dbt.type_string() ~ ") || ' x ' end || "
@@ -133,18 +129,21 @@ summed as (
             ~ " || reported_values.value_as_printed || coalesce(' ' || reported_values.unit_as_printed, '')"
             ~ " || ' (' || reported_values.location || ')' end",
             "' + '",
-            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
+            'part_keys.part_rank',
+            var('identity_max_parts')
         ) }} as parts_text,
-        {{ ordered_listagg(
+        {{ ranked_listagg(
             "case when reported_values.value_lower is null then "
             ~ metric_with_members('part_keys.part_metric_code', 'part_keys.part_members') ~ " end",
             "', '",
-            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
+            'part_keys.part_rank',
+            var('identity_max_parts')
         ) }} as missing_parts,
-        {{ ordered_listagg(
+        {{ ranked_listagg(
             "case when reported_values.value_lower is null then rejected_metrics.rejected_text end",
             "', '",
-            [["part_keys.part_metric_code", "text"], ["part_keys.part_members", "text"]]
+            'part_keys.part_rank',
+            var('identity_max_parts')
         ) }} as rejected_parts_text
     from part_keys
     left join reported_values
@@ -164,17 +163,9 @@ summed as (
         part_keys.total_metric_code,
         part_keys.part_count,
         part_keys.document_sha256,
-        part_keys.document_path,
         part_keys.company_id,
         part_keys.fiscal_year,
-        part_keys.members,
-        part_keys.total_as_printed,
-        part_keys.total_unit_as_printed,
-        part_keys.total_location,
-        part_keys.total_table_heading,
-        part_keys.total_lower,
-        part_keys.total_upper,
-        part_keys.canonical_unit
+        part_keys.members
 )
 
 select * from summed
