@@ -159,14 +159,15 @@ ranked as (
         case checked.rule_broken_code
             when 'unit_conflict'
                 then
-                    'unit ''' || checked.unit_as_printed || ''' (' || checked.unit_normalized || ') does not fit metric '
-                    || checked.metric_code || ' (a quantity of ' || checked.quantity || ' in '
-                    || checked.canonical_unit || ')'
+                    'unit ''' || checked.unit_as_printed || ''' (' || checked.unit_normalized
+                    || ') does not fit metric ' || checked.metric_code || ' (a quantity of ' || checked.quantity
+                    || ' in ' || checked.canonical_unit || ')'
             when 'negative_value'
                 then checked.metric_code || ' is never below zero: ' || checked.value_as_printed || ' is printed'
         end as rule_broken_reason,
         -- Itemised facts (single donations) each stand for themselves.
-        checked.has_unit_conversion and checked.rule_broken_code is null and not coalesce(competition.is_disputed, false)
+        checked.has_unit_conversion and checked.rule_broken_code is null
+        and not coalesce(competition.is_disputed, false)
         and (checked.metric_kind = 'item' or coalesce(competition.standing_rank, 1) = 1) as is_preferred
     from checked
     left join competition
