@@ -22,20 +22,13 @@ metric_identities as (
     select * from {{ ref('metric_identities') }}
 ),
 
+rejected_values as (
+    select * from {{ ref('int_rejected_values_listed') }}
+),
+
 rejected_lines as (
     select * from {{ ref('fct_rejected_lines') }}
     where reason_code <> 'duplicate_identical'
-),
-
-rejected_metrics as (
-    select
-        document_sha256,
-        metric_code,
-        coalesce(members, '') as members,
-        {{ listed_rejects() }} as rejected_text
-    from rejected_lines
-    where metric_code is not null
-    group by document_sha256, metric_code, coalesce(members, '')
 ),
 
 rejected_in_tables as (
@@ -144,14 +137,14 @@ untotalled_rejects as (
 untotalled_judged as (
     select
         untotalled.*,
-        rejected_metrics.rejected_text as rejected_total_text,
+        rejected_values.rejected_text as rejected_total_text,
         untotalled_rejects.rejected_text as rejected_in_tables_text
     from untotalled
-    left join rejected_metrics
+    left join rejected_values
         on
-            untotalled.document_sha256 = rejected_metrics.document_sha256
-            and untotalled.total_metric_code = rejected_metrics.metric_code
-            and rejected_metrics.members = ''
+            untotalled.document_sha256 = rejected_values.document_sha256
+            and untotalled.total_metric_code = rejected_values.metric_code
+            and rejected_values.members = ''
     left join untotalled_rejects
         on
             untotalled.identity_code = untotalled_rejects.identity_code

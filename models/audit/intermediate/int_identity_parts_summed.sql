@@ -17,20 +17,8 @@ kpi_catalogue as (
     select * from {{ ref('kpi_catalogue') }}
 ),
 
-rejected_lines as (
-    select * from {{ ref('fct_rejected_lines') }}
-    where reason_code <> 'duplicate_identical' and metric_code is not null
-),
-
--- What was rejected where a part would be: values of its metric the metric's rules rejected.
-rejected_metrics as (
-    select
-        document_sha256,
-        metric_code,
-        coalesce(members, '') as members,
-        {{ listed_rejects() }} as rejected_text
-    from rejected_lines
-    group by document_sha256, metric_code, coalesce(members, '')
+rejected_values as (
+    select * from {{ ref('int_rejected_values_listed') }}
 ),
 
 -- Each identity's parts in the catalogue's order (metric, then members), as a total's parts are listed.
@@ -140,7 +128,7 @@ summed as (
             var('identity_max_parts')
         ) }} as missing_parts,
         {{ ranked_listagg(
-            "case when reported_values.value_lower is null then rejected_metrics.rejected_text end",
+            "case when reported_values.value_lower is null then rejected_values.rejected_text end",
             "', '",
             'part_keys.part_rank',
             var('identity_max_parts')
@@ -153,11 +141,11 @@ summed as (
             and part_keys.fiscal_year = reported_values.fiscal_year
             and part_keys.part_metric_code = reported_values.metric_code
             and part_keys.part_members = reported_values.members
-    left join rejected_metrics
+    left join rejected_values
         on
-            part_keys.document_sha256 = rejected_metrics.document_sha256
-            and part_keys.part_metric_code = rejected_metrics.metric_code
-            and part_keys.part_members = rejected_metrics.members
+            part_keys.document_sha256 = rejected_values.document_sha256
+            and part_keys.part_metric_code = rejected_values.metric_code
+            and part_keys.part_members = rejected_values.members
     group by
         part_keys.identity_code,
         part_keys.total_metric_code,
