@@ -12,15 +12,53 @@ kpi_catalogue as (
 ),
 
 -- A document may print a figure twice (a total in two tables); its first printing is the one its
--- own arithmetic is checked with.
+-- own arithmetic is checked with. Few figures are printed twice: only those are ranked.
+repeated as (
+    select
+        document_sha256,
+        company_id,
+        fiscal_year,
+        metric_code,
+        members
+    from metric_values
+    group by document_sha256, company_id, fiscal_year, metric_code, members
+    having count(*) > 1
+),
+
+printings as (
+    select
+        metric_values.document_sha256,
+        metric_values.line_number,
+        metric_values.column_number,
+        row_number() over (
+            partition by
+                metric_values.document_sha256,
+                metric_values.company_id,
+                metric_values.fiscal_year,
+                metric_values.metric_code,
+                metric_values.members
+            order by metric_values.line_number, metric_values.column_number
+        ) as printing_rank
+    from metric_values
+    inner join repeated
+        on
+            metric_values.document_sha256 = repeated.document_sha256
+            and metric_values.company_id = repeated.company_id
+            and metric_values.fiscal_year = repeated.fiscal_year
+            and metric_values.metric_code = repeated.metric_code
+            and metric_values.members = repeated.members
+),
+
 numbered as (
     select
-        *,
-        row_number() over (
-            partition by document_sha256, company_id, fiscal_year, metric_code, members
-            order by line_number, column_number
-        ) = 1 as is_first_in_document
+        metric_values.*,
+        coalesce(printings.printing_rank, 1) = 1 as is_first_in_document
     from metric_values
+    left join printings
+        on
+            metric_values.document_sha256 = printings.document_sha256
+            and metric_values.line_number = printings.line_number
+            and metric_values.column_number = printings.column_number
 ),
 
 described as (
