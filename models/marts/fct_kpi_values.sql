@@ -8,15 +8,28 @@ reported_values as (
     where metric_kind <> 'item'
 ),
 
+-- How many documents print each figure: counted where more than one does (plain group-bys, which
+-- DuckDB spills; a count of distinct values per group it holds in memory).
+printed_by as (
+    select distinct
+        company_id,
+        fiscal_year,
+        metric_code,
+        members,
+        document_sha256
+    from reported_values
+),
+
 printings as (
     select
         company_id,
         fiscal_year,
         metric_code,
         members,
-        cast(count(distinct document_sha256) as integer) as document_count
-    from reported_values
+        cast(count(*) as integer) as document_count
+    from printed_by
     group by company_id, fiscal_year, metric_code, members
+    having count(*) > 1
 ),
 
 latest as (
@@ -57,9 +70,9 @@ latest as (
         reported_values.column_label,
         reported_values.table_heading,
         reported_values.section_heading,
-        printings.document_count
+        coalesce(printings.document_count, 1) as document_count
     from reported_values
-    inner join printings
+    left join printings
         on
             reported_values.company_id = printings.company_id
             and reported_values.fiscal_year = printings.fiscal_year
