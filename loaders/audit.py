@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.warehouse import connect
+
 # Columns a build stamps with the time it ran: excluded from content hashes.
 _BUILD_TIME_COLUMNS = frozenset({"loaded_at"})
 _TOOLS = ("dbt-core", "dbt-duckdb", "duckdb", "pandas", "pyarrow", "Pint", "pdfplumber", "openpyxl", "OpenCC")
@@ -396,7 +398,7 @@ def write_audit(warehouse: Path, out: Path, project: Path) -> tuple[Path, Path]:
     if not warehouse.is_file():
         raise AuditError(f"{warehouse}: no warehouse to audit; run `make build` first")
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+        con = connect(warehouse, read_only=True)
     except duckdb.Error as error:
         raise AuditError(f"{warehouse}: cannot be opened: {error}") from error
     with con:

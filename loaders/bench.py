@@ -9,7 +9,6 @@ second and peak memory beside DuckDB's own CSV read of the same file.
 from __future__ import annotations
 
 import json
-import os
 import random
 import resource
 import shutil
@@ -23,7 +22,7 @@ import duckdb
 
 from loaders.errors import REFUSED_EXIT
 from loaders.pipeline import read_documents
-from loaders.warehouse import write_documents
+from loaders.warehouse import memory_limit, write_documents
 
 # Labels and units as a dataset would print them: the parts below, their totals, and others (20 in all).
 _PARTS = {
@@ -181,7 +180,7 @@ def reference(dataset: Path, folder: Path) -> None:
     )
     started = time.perf_counter()
     with duckdb.connect(str(database)) as con:
-        con.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', '8GB')}'")
+        con.execute(f"set memory_limit = '{memory_limit()}'")
         for statement in filter(str.strip, sql.split(";")):
             con.execute(statement, [str(dataset)] if "?" in statement else [])
         failed = con.execute("select count(*) from checks where fails").fetchone()[0]

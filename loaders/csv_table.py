@@ -16,7 +16,6 @@ number is its record number plus one (the header). Any other file returns None a
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,14 +45,12 @@ from loaders.rows import (
 )
 from loaders.tabular import Roles, header_roles
 from loaders.units import NormalizedUnit
-from loaders.warehouse import TABLES, sql_type
+from loaders.warehouse import TABLES, memory_limit, sql_type
 
 # Bare figures (loaders.numbers.PLAIN_NUMBER) are read in SQL, from their digits as BIGINT parts (a
 # varchar-to-DECIMAL(38) cast is a hundred times slower): up to 15 integer digits, the rest by parse_cell.
 _BIGINT_DIGITS = 15
 _SAMPLE_REJECTS = 50  # rejects kept in memory for messages; all of them go to the warehouse
-# DuckDB's working memory for one bulk file (DUCKDB_MEMORY_LIMIT, as for dbt); beyond it DuckDB spills to disk.
-MEMORY_LIMIT = "4GB"
 
 _TEXT, _INT, _DECIMAL = pa.string(), pa.int32(), pa.decimal128(38, 12)
 _ERROR = {"error_code": _TEXT, "error": _TEXT}
@@ -543,7 +540,7 @@ def _refused_when_out_of_memory(shown: str) -> Iterator[None]:
     try:
         yield
     except duckdb.OutOfMemoryException as error:
-        limit = os.environ.get("DUCKDB_MEMORY_LIMIT", MEMORY_LIMIT)
+        limit = memory_limit()
         reason = str(error).splitlines()[0]
         raise DocumentError(
             shown,
@@ -571,7 +568,7 @@ def read_csv_table(
     with duckdb.connect() as con, _refused_when_out_of_memory(shown):
         # A dataset larger than the memory allowed spills to the work folder.
         con.execute(f"set temp_directory = {_quote(str(workdir))}")
-        con.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', MEMORY_LIMIT)}'")
+        con.execute(f"set memory_limit = '{memory_limit()}'")
         try:
             con.execute(
                 f"create temp table src as select * from read_csv({_quote(str(path))}, header = false, skip = 1,"

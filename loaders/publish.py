@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.audit import input_hashes, mart_tables
+from loaders.warehouse import connect
 
 PUBLISHED, FAILED = "published", "failed"  # markers a build folder ends with
 
@@ -100,7 +101,7 @@ def publish(build: Path, warehouse: Path, exports: Path, project: Path, reports:
         raise PublishError(f"{database}: no such build")
     build_id = build.name
     try:
-        with duckdb.connect(str(database)) as con:
+        with connect(database) as con:
             _write_build_info(con, build_id, project, reports)
             _export_marts(con, build / "exports")
             con.execute("checkpoint")

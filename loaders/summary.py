@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.warehouse import connect
+
 _MAX_ROWS_SHOWN = 20
 _MAX_FINDINGS_SHOWN = 50  # per group; the mart has them all
 _FINDINGS_TESTS = ("assert_hard_findings_hold", "assert_cross_checks_hold")
@@ -111,7 +113,7 @@ def print_summary(warehouse: Path, run_results: Path) -> int:
         print(f"{run_results}: not found; dbt stopped before running its checks (see its output above)")
         return 1
     results = json.loads(run_results.read_text())["results"]
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         _print_refused(con)
         try:
             documents = con.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import typing
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -30,6 +31,22 @@ from loaders.models import (
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
 SCHEMA_VERSION = 11
+
+# DuckDB's working memory in every connection of a build, as profiles.yml gives dbt's: beyond it DuckDB
+# spills to disk beside the warehouse. Set DUCKDB_MEMORY_LIMIT to bound a build on a smaller machine.
+DEFAULT_MEMORY_LIMIT = "8GB"
+
+
+def memory_limit() -> str:
+    return os.environ.get("DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to a warehouse file within memory_limit() (DuckDB would take 80% of the machine)."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute(f"set memory_limit = '{memory_limit()}'")
+    return con
+
 
 DECIMAL = pa.decimal128(38, 12)
 TEXT, INT, BOOL, DATE = pa.string(), pa.int32(), pa.bool_(), pa.date32()
