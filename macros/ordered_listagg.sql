@@ -17,7 +17,8 @@
 
 {#-
     DuckDB keeps an ordered aggregate's rows in memory, group by group, and runs out of it on a few
-    hundred thousand groups; a plain string_agg spills to disk. So each row is prefixed with a key
+    hundred thousand groups; a plain string_agg needs far less (its text is still held until the
+    query ends: over millions of groups, see ranked_listagg). So each row is prefixed with a key
     that sorts as `order_by` does (a number zero-padded, a null after any value), the rows are
     joined unordered, and the joined list is sorted and stripped of its keys row by row. Unit
     (chr(31)) and record (chr(30)) separators in a measure would split it: they become spaces.
