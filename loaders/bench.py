@@ -18,11 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-
 from loaders.errors import REFUSED_EXIT
 from loaders.pipeline import read_documents
-from loaders.warehouse import memory_limit, write_documents
+from loaders.warehouse import connect, write_documents
 
 # Labels and units as a dataset would print them: the parts below, their totals, and others (20 in all).
 _PARTS = {
@@ -179,8 +177,7 @@ def reference(dataset: Path, folder: Path) -> None:
         facts=folder / "facts.parquet",
     )
     started = time.perf_counter()
-    with duckdb.connect(str(database)) as con:
-        con.execute(f"set memory_limit = '{memory_limit()}'")
+    with connect(database) as con:
         for statement in filter(str.strip, sql.split(";")):
             con.execute(statement, [str(dataset)] if "?" in statement else [])
         failed = con.execute("select count(*) from checks where fails").fetchone()[0]

@@ -45,7 +45,7 @@ from loaders.rows import (
 )
 from loaders.tabular import Roles, header_roles
 from loaders.units import NormalizedUnit
-from loaders.warehouse import TABLES, memory_limit, sql_type
+from loaders.warehouse import TABLES, connect, memory_limit, sql_type
 
 # Bare figures (loaders.numbers.PLAIN_NUMBER) are read in SQL, from their digits as BIGINT parts (a
 # varchar-to-DECIMAL(38) cast is a hundred times slower): up to 15 integer digits, the rest by parse_cell.
@@ -510,7 +510,8 @@ where row_checks.error_code is null and parsed_cells.error_code is null
 """
 
 
-def _rejects_sql(plain: str, sha256: str) -> str:
+def _rejects_sql(separator: str | None, sha256: str) -> str:
+    plain = _plain(separator)
     return f"""
 select
     {_quote(sha256)} as document_sha256, row_checks.table_index, cells.line_number,
@@ -565,10 +566,9 @@ def read_csv_table(
         return None  # the header is not on the first line (a title above it): tabular looks for it
     width = len(sniffed.header)
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-    with duckdb.connect() as con, _refused_when_out_of_memory(shown):
+    with connect(":memory:") as con, _refused_when_out_of_memory(shown):
         # A dataset larger than the memory allowed spills to the work folder.
         con.execute(f"set temp_directory = {_quote(str(workdir))}")
-        con.execute(f"set memory_limit = '{memory_limit()}'")
         try:
             con.execute(
                 f"create temp table src as select * from read_csv({_quote(str(path))}, header = false, skip = 1,"
@@ -592,11 +592,10 @@ def read_csv_table(
         _recognise_labels(con, vocabulary, metadata.company_name)
         year_key = "years.fiscal_year" if roles.is_long else "0"
         con.execute(_row_checks_sql(year_key))
-        plain = _plain(separator)
         batch = {}
         for kind, sql, table in (
             ("values", _values_sql(separator, sha256), "reported_values"),
-            ("rejects", _rejects_sql(plain, sha256), "rejected_lines"),
+            ("rejects", _rejects_sql(separator, sha256), "rejected_lines"),
         ):
             target = workdir / f"{sha256}.{kind}.parquet"
             con.execute(f"copy ({_conformed(sql, table)}) to {_quote(str(target))} (format parquet)")

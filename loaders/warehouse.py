@@ -41,8 +41,9 @@ def memory_limit() -> str:
     return os.environ.get("DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
 
 
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to a warehouse file within memory_limit() (DuckDB would take 80% of the machine)."""
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to a warehouse file (or ":memory:") within memory_limit(): left to itself, DuckDB
+    would take 80% of the machine."""
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute(f"set memory_limit = '{memory_limit()}'")
     return con
