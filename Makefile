@@ -50,9 +50,9 @@ $(STAMP): requirements.txt
 venv: $(STAMP) ## Create .venv from the pinned requirements (done by build and test when needed)
 
 .PHONY: build
-build: $(STAMP) ## Load REPORTS, run dbt models and tests, summarise; publish atomically (exit 3: some refused; STRICT=1)
+build: $(STAMP) ## Load REPORTS, run dbt models and tests, summarise; publish atomically (exit 3: some refused; STRICT=1; FULL=1)
 	$(BIN)/python -m loaders build $(REPORTS) $(METADATA_ARGS) --warehouse $(WAREHOUSE) --exports $(EXPORTS) \
-		--target-path $(BUILD_DIR) $(if $(STRICT),--strict)
+		--target-path $(BUILD_DIR) $(if $(STRICT),--strict) $(if $(FULL),--full)
 
 .PHONY: audit
 audit: $(STAMP) ## Build, then write AUDIT_DIR (audit/) report.html and manifest.json; a failed build is audited too

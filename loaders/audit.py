@@ -38,6 +38,28 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+# The files a warehouse is made by besides its documents: a build whose project hash differs from the
+# published one's starts from an empty warehouse (loaders/build.py).
+_PROJECT_FILES = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "requirements.txt",
+    "loaders/**/*.py",
+    "macros/**/*",
+    "models/**/*",
+    "seeds/**/*",
+)
+
+
+def project_sha256(project: Path) -> str:
+    """One hash of the loaders, models, macros, seeds and settings: their paths and contents."""
+    digest = hashlib.sha256()
+    files = {path for pattern in _PROJECT_FILES for path in project.glob(pattern) if path.is_file()}
+    for path in sorted(files):
+        digest.update(f"{path.relative_to(project).as_posix()}\0{sha256_file(path)}\n".encode())
+    return digest.hexdigest()
+
+
 def table_content_hash(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, str]:
     """Row count and a hash of a table's rows that ignores their order and build timestamps.
 

@@ -1,21 +1,29 @@
-"""`make build`: load the documents into a fresh build, run dbt, summarise, and publish only on success.
+"""`make build`: load the documents into a new build, run dbt, summarise, and publish only on success.
 
 One build at a time per warehouse (a lock beside it); the warehouse served changes only in
 publish's atomic step, so a failed, interrupted or killed build leaves it as it was.
+
+A build is incremental when the published warehouse was built by the same project (loaders, models,
+macros, seeds and settings: `meta.build_info.project_sha256`): it starts from a copy of it, reads only
+the documents new or changed since (content or sidecar), removes those gone, and dbt recomputes the rows
+of the companies they hold (macros/incremental.sql). Otherwise, or with `--full`, it starts empty.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from loaders.audit import project_sha256
 from loaders.errors import REFUSED_EXIT
-from loaders.publish import FAILED, PublishError, abandoned, builds_folder, publish
+from loaders.publish import FAILED, PublishError, abandoned, builds_folder, publish, published_project
+from loaders.warehouse import connect
 
 
 class _Interrupted(Exception):
@@ -37,13 +45,16 @@ def _new_build(builds: Path) -> Path:
     return build
 
 
-def _steps(reports: list[Path], database: Path, target: Path, metadata: list[Path], strict: bool) -> int:
+def _steps(
+    reports: list[Path], database: Path, target: Path, metadata: list[Path], strict: bool, incremental: bool
+) -> int:
     """Load, run dbt, summarise; REFUSED_EXIT when all passed but some documents were refused."""
     from loaders.cli import main as loaders_main
     from loaders.summary import print_summary
 
     folders = [argument for folder in metadata for argument in ("--metadata", str(folder))]
-    loaded = loaders_main(["load", *map(str, reports), "--warehouse", str(database), *folders])
+    changed_only = ["--prune", "--changed-only"] if incremental else []
+    loaded = loaders_main(["load", *map(str, reports), "--warehouse", str(database), *folders, *changed_only])
     if loaded == REFUSED_EXIT and strict:
         print("STRICT: a document was refused, so nothing is published", file=sys.stderr)
         return 1
@@ -56,6 +67,9 @@ def _steps(reports: list[Path], database: Path, target: Path, metadata: list[Pat
     command = [str(dbt), "build", "--quiet", "--exclude-resource-type", "unit_test"]
     command += ["--target-path", str(target), "--log-path", str(target)]
     status = subprocess.run(command, env={**os.environ, "WAREHOUSE": str(database)}, check=False).returncode
+    if status == 0:  # the models hold every change loaded: the next incremental build starts from here
+        with connect(database) as con:
+            con.execute("delete from raw.changed_companies")
     return print_summary(database, target / "run_results.json") or status or loaded
 
 
@@ -67,6 +81,7 @@ def run_build(
     project: Path,
     metadata: list[Path],
     strict: bool = False,
+    full: bool = False,
 ) -> int:
     warehouse = warehouse.absolute()
     builds = builds_folder(warehouse)
@@ -78,11 +93,18 @@ def run_build(
             print(f"note: the build in {path} did not finish (killed?); it never replaced {warehouse}")
         build = _new_build(builds)
         database = build / "warehouse.duckdb"
+        incremental = not full and published_project(warehouse) == project_sha256(project)
+        if incremental:
+            # Published builds are checkpointed: the file alone is the whole warehouse.
+            shutil.copyfile(warehouse.resolve(), database)
+            print(f"incremental build from {warehouse.resolve().parent.name} (FULL=1 rebuilds from nothing)")
         previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
         try:
-            status = _steps(reports, database, target, metadata, strict)
+            status = _steps(reports, database, target, metadata, strict, incremental)
             if status in (0, REFUSED_EXIT):
-                build_id = publish(build, warehouse, exports.absolute(), project, " ".join(map(str, reports)))
+                build_id = publish(
+                    build, warehouse, exports.absolute(), project, " ".join(map(str, reports)), incremental
+                )
                 print(f"published {warehouse} (build {build_id}); exports in {exports.absolute()}")
                 if status == REFUSED_EXIT:
                     print(

@@ -12,7 +12,7 @@ from loaders import seeds
 from loaders.errors import REFUSED_EXIT, LoaderError
 from loaders.metadata import MetadataFolders
 from loaders.pipeline import discover, read_documents
-from loaders.warehouse import write_documents
+from loaders.warehouse import loaded_documents, write_documents
 
 DEFAULT_SEEDS = Path("seeds")
 PROJECT = Path(__file__).resolve().parents[1]
@@ -40,18 +40,22 @@ def _load(args: argparse.Namespace) -> int:
     if not found.documents:
         raise LoaderError(f"no documents found in {', '.join(map(str, args.paths))}")
     folders = MetadataFolders.scan(metadata_folders(args.metadata))
+    loaded = loaded_documents(args.warehouse) if args.changed_only else None
     with tempfile.TemporaryDirectory(prefix="esg-load-") as workdir:
-        result = read_documents(found.documents, Path(workdir), _progress, folders)
+        result = read_documents(found.documents, Path(workdir), _progress, folders, loaded=loaded)
         documents, errors = result.documents, result.errors
         for skipped in result.skipped:
             print(str(skipped), file=sys.stderr)
+        if result.unchanged:
+            print(f"{len(result.unchanged)} document(s) unchanged since loaded: not read again", file=sys.stderr)
         for document in documents:
             if document.metadata.extra:
                 keys = ", ".join(document.metadata.extra)
                 print(f"{document.metadata_path}: warning: kept, not read: {keys}", file=sys.stderr)
         for error in errors:
             print(f"error: refused: {error}", file=sys.stderr)
-        write_documents(args.warehouse, documents, prune=args.prune, refused=result.refused)
+        kept = [unchanged.path for unchanged in result.unchanged]
+        write_documents(args.warehouse, documents, prune=args.prune, refused=result.refused, kept=kept)
     for document in documents:
         found_in = document.extraction
         kpi_tables = sum(table.is_kpi_table for table in found_in.tables)
@@ -143,6 +147,7 @@ def _build(args: argparse.Namespace) -> int:
         args.project,
         metadata_folders(args.metadata),
         strict=args.strict,
+        full=args.full,
     )
 
 
@@ -200,6 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="+", type=Path, help="documents or folders of documents")
     load.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to write")
     load.add_argument("--prune", action="store_true", help="remove documents not in PATHS, so raw mirrors them")
+    load.add_argument(
+        "--changed-only",
+        action="store_true",
+        help="read only documents new or changed (content or sidecar) since loaded into this warehouse",
+    )
     _metadata_option(load)
     load.set_defaults(handler=_load)
 
@@ -242,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--project", type=Path, default=Path("."), help="project folder, for seeds and requirements")
     build.add_argument(
         "--strict", action="store_true", help="publish nothing when a document is refused (make build STRICT=1)"
+    )
+    build.add_argument(
+        "--full", action="store_true", help="rebuild from nothing, not from the published warehouse (make build FULL=1)"
     )
     _metadata_option(build)
     build.set_defaults(handler=_build)

@@ -354,20 +354,36 @@ class DocumentSkipped(Exception):
         self.path, self.reason = path, reason
 
 
+class DocumentUnchanged(Exception):
+    """The warehouse holds this document, at this path, read with this sidecar: it is not read again."""
+
+    def __init__(self, path: str, sha256: str) -> None:
+        super().__init__(f"{path}: unchanged, not read again")
+        self.path, self.sha256 = path, sha256
+
+
+# A loaded document's fingerprint by path: its content's and its sidecar's sha256.
+Loaded = Mapping[str, tuple[str, str]]
+
+
 def read_document(
     path: Path,
     workdir: Path | None = None,
     folders: MetadataFolders | None = None,
     vocabulary: Vocabulary | None = None,
+    loaded: Loaded | None = None,
 ) -> ParsedDocument:
     """Read and validate one document; a bulk reader writes its batch to `workdir` (a temporary folder).
 
-    Its sidecar is beside it or in one of the metadata `folders`; raises DocumentSkipped when it says `skip`."""
+    Its sidecar is beside it or in one of the metadata `folders`; raises DocumentSkipped when it says `skip`,
+    DocumentUnchanged when `loaded` holds it with the same content and sidecar."""
     shown = display_path(path)
     sha256 = sha256_of(path)
     found = read_metadata(path, folders, sha256)
     if found.metadata is None:
         raise DocumentSkipped(shown, found.skip_reason or "")
+    if loaded is not None and loaded.get(shown) == (sha256, hashlib.sha256(found.raw).hexdigest()):
+        raise DocumentUnchanged(shown, sha256)
     metadata = found.metadata
     if vocabulary is None and SEEDS.is_dir():
         vocabulary = Vocabulary.from_seeds(SEEDS)
@@ -409,6 +425,7 @@ class ReadResult:
     errors: list[LoaderError] = field(default_factory=list)  # documents that could not be read
     refused: list[RefusedDocument] = field(default_factory=list)  # the same, as raw.refused_documents rows
     skipped: list[DocumentSkipped] = field(default_factory=list)  # documents their sidecar says to skip
+    unchanged: list[DocumentUnchanged] = field(default_factory=list)  # loaded before as they are now
 
 
 def read_documents(
@@ -417,8 +434,10 @@ def read_documents(
     progress: Callable[[list[Path]], Iterable[Path]] = iter,
     folders: MetadataFolders | None = None,
     vocabulary: Vocabulary | None = None,
+    loaded: Loaded | None = None,
 ) -> ReadResult:
-    """Read every document; errors are collected so that one run reports them all."""
+    """Read every document but those `loaded` holds unchanged; errors are collected so that one run reports
+    them all."""
     result = ReadResult()
     by_hash: dict[str, str] = {}
 
@@ -439,7 +458,11 @@ def read_documents(
     for path in progress(paths):
         try:
             with _without_cycle_collection():
-                document = read_document(path, workdir, folders, vocabulary)
+                document = read_document(path, workdir, folders, vocabulary, loaded)
+        except DocumentUnchanged as unchanged:
+            by_hash[unchanged.sha256] = unchanged.path
+            result.unchanged.append(unchanged)
+            continue
         except LoaderError as error:
             refuse(path, error)
             continue

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.audit import input_hashes, mart_tables
+from loaders.audit import input_hashes, mart_tables, project_sha256
 from loaders.warehouse import connect
 
 PUBLISHED, FAILED = "published", "failed"  # markers a build folder ends with
@@ -46,7 +46,9 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _write_build_info(con: duckdb.DuckDBPyConnection, build_id: str, project: Path, reports: str) -> None:
+def _write_build_info(
+    con: duckdb.DuckDBPyConnection, build_id: str, project: Path, reports: str, incremental: bool
+) -> None:
     inputs = input_hashes(con, project)
     counts = con.execute("select count(*), coalesce(sum(value_count), 0) from raw.documents").fetchone()
     con.execute("create schema if not exists meta")
@@ -60,7 +62,9 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, build_id: str, project: Pa
             ?::bigint as value_count,
             ?::varchar as inputs_json,
             ?::varchar as requirements_sha256,
-            ?::varchar as tools_json
+            ?::varchar as tools_json,
+            ?::varchar as project_sha256,
+            ?::boolean as is_incremental
         """,
         [
             build_id,
@@ -71,6 +75,8 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, build_id: str, project: Pa
             json.dumps({"documents": inputs["documents"], "seeds": inputs["seeds"]}, sort_keys=True),
             inputs["requirements_sha256"],
             json.dumps(inputs["tools"], sort_keys=True),
+            project_sha256(project),
+            incremental,
         ],
     )
 
@@ -94,7 +100,18 @@ def _link(link: Path, target: str) -> None:
     os.replace(temporary, link)
 
 
-def publish(build: Path, warehouse: Path, exports: Path, project: Path, reports: str) -> str:
+def published_project(warehouse: Path) -> str | None:
+    """The project hash the published warehouse was built with (None when there is none to build on)."""
+    if not warehouse.is_file():
+        return None
+    try:
+        with connect(warehouse, read_only=True) as con:
+            return con.execute("select max(project_sha256) from meta.build_info").fetchone()[0]
+    except duckdb.Error:  # from before builds were stamped with it, or not a warehouse
+        return None
+
+
+def publish(build: Path, warehouse: Path, exports: Path, project: Path, reports: str, incremental: bool = False) -> str:
     """Publish the build folder `build`; returns the build id. Raises PublishError, leaving what is served."""
     database = build / "warehouse.duckdb"
     if not database.is_file():
@@ -102,7 +119,7 @@ def publish(build: Path, warehouse: Path, exports: Path, project: Path, reports:
     build_id = build.name
     try:
         with connect(database) as con:
-            _write_build_info(con, build_id, project, reports)
+            _write_build_info(con, build_id, project, reports, incremental)
             _export_marts(con, build / "exports")
             con.execute("checkpoint")
     except duckdb.Error as error:

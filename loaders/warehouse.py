@@ -30,7 +30,7 @@ from loaders.models import (
 )
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 # DuckDB's working memory in every connection of a build, as profiles.yml gives dbt's: beyond it DuckDB
 # spills to disk beside the warehouse. Set DUCKDB_MEMORY_LIMIT to bound a build on a smaller machine.
@@ -137,6 +137,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
     for table, columns in TABLES.items():
         con.execute(f"drop table if exists raw.{table}")
         con.execute(_ddl(table, columns))
+    # The companies whose rows changed since dbt last built this file: an incremental build recomputes
+    # only theirs (macros/incremental.sql); the build empties it once dbt succeeded.
+    con.execute("create or replace table raw.changed_companies (company_id varchar not null)")
     con.execute("delete from raw.loader_schema")
     con.execute("insert into raw.loader_schema values (?)", [SCHEMA_VERSION])
     return True
@@ -206,16 +209,35 @@ def arrow_table(table: str, items: Sequence, key: str | None = None, **derived: 
     return pa.table(columns)
 
 
+def loaded_documents(warehouse: Path) -> dict[str, tuple[str, str]]:
+    """The documents a warehouse holds, by path: their content's and sidecar's sha256 (none if it has no
+    `raw` of this loader's shape)."""
+    if not warehouse.is_file():
+        return {}
+    with connect(warehouse, read_only=True) as con:
+        raw = con.execute("select table_name from duckdb_tables() where schema_name = 'raw'").fetchall()
+        tables = {name for (name,) in raw}
+        if "loader_schema" not in tables or "documents" not in tables:
+            return {}
+        if con.execute("select max(version) from raw.loader_schema").fetchone()[0] != SCHEMA_VERSION:
+            return {}
+        rows = con.execute("select document_path, document_sha256, metadata_sha256 from raw.documents").fetchall()
+    return {path: (sha256, metadata_sha256) for path, sha256, metadata_sha256 in rows}
+
+
 def write_documents(
     warehouse: Path,
     documents: Sequence[ParsedDocument],
     prune: bool = False,
     refused: Sequence[RefusedDocument] = (),
+    kept: Sequence[str] = (),
 ) -> None:
     """Replace these documents' rows (matched by path or content hash) in one transaction; a refused
     document's earlier rows go, and its refusal is kept (keyed on its path: a copy shares a hash).
 
-    With `prune`, documents not in `documents` are removed too, so `raw` mirrors the folder loaded.
+    With `prune`, documents neither in `documents` nor `kept` (paths of documents found unchanged) are
+    removed too, so `raw` mirrors the folder loaded. The companies of every value removed or written are
+    added to raw.changed_companies.
     """
     loaded_at = datetime.now(UTC)
     parts: dict[str, list[pa.Table]] = {table: [arrow_table(table, [])] for table in TABLES}
@@ -239,21 +261,30 @@ def write_documents(
         try:
             con.register("incoming_documents", batches["documents"])
             con.register("incoming_refused", batches["refused_documents"])
+            con.register("kept_documents", pa.table({"document_path": pa.array(kept, TEXT)}))
             paths = "select document_path from incoming_documents union all select document_path from incoming_refused"
             replaced = (
-                "select document_sha256 from raw.documents"
+                "select document_sha256 from raw.documents anti join kept_documents using (document_path)"
                 if prune
                 else f"""select document_sha256 from raw.documents
                    where document_path in ({paths})
                       or document_sha256 in (select document_sha256 from incoming_documents)"""
             )
             con.execute(f"delete from raw.refused_documents{'' if prune else f' where document_path in ({paths})'}")
+            con.execute(
+                "insert into raw.changed_companies select distinct company_id from raw.reported_values"
+                f" where document_sha256 in ({replaced})"
+            )
             # Children first: the subquery reads raw.documents, which goes last.
             for table in reversed([table for table in TABLES if table != "refused_documents"]):
                 con.execute(f"delete from raw.{table} where document_sha256 in ({replaced})")
             for document in documents:
                 if bulk := document.extraction.bulk:
                     # A bulk reader wrote its rows in the raw tables' column order and types.
+                    con.execute(
+                        "insert into raw.changed_companies select distinct company_id from read_parquet(?)",
+                        [str(bulk.values_path)],
+                    )
                     con.execute(
                         "insert into raw.reported_values select * from read_parquet(?)", [str(bulk.values_path)]
                     )
@@ -262,6 +293,8 @@ def write_documents(
                     )
             for table, rows in batches.items():
                 con.register("batch", rows)
+                if table == "reported_values":
+                    con.execute("insert into raw.changed_companies select distinct company_id from batch")
                 con.execute(f"insert into raw.{table} by name select * from batch")
                 con.unregister("batch")
             con.execute("commit")

@@ -85,6 +85,7 @@ def run_make_build(
     reports: Path | list[Path] | None = None,
     metadata: list[Path] | None = None,
     strict: bool = False,
+    full: bool = False,
 ) -> tuple[subprocess.CompletedProcess, Path]:
     """`make build` (or `make audit`, into folder/audit) of folder/reports (or `reports`, one folder or several)
     into folder/warehouse.duckdb, with the project's metadata folder unless `metadata` names others."""
@@ -101,6 +102,7 @@ def run_make_build(
             f"BUILD_DIR={folder / 'dbt'}",
             f"AUDIT_DIR={folder / 'audit'}",
             *(["STRICT=1"] if strict else []),
+            *(["FULL=1"] if full else []),
         ],
         cwd=project,
         capture_output=True,

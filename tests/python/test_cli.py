@@ -96,6 +96,52 @@ def test_prune_removes_documents_no_longer_in_the_folder(tmp_path):
     )
 
 
+def changed_companies(warehouse: Path) -> list[str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return [
+            company
+            for (company,) in con.execute("select distinct company_id from raw.changed_companies order by 1").fetchall()
+        ]
+
+
+def test_changed_only_reads_new_and_changed_documents_and_records_their_companies(tmp_path):
+    """Only documents new or changed (content or sidecar) are read again; pruning removes exactly the
+    documents gone; the companies of every value written or removed are recorded for dbt."""
+    warehouse, folder = tmp_path / "w.duckdb", tmp_path / "in"
+    report = copy_report(folder)
+    other = folder / "acme-2023.csv"
+    other.write_text("KPI,Unit,FY2023\nScope 1 emissions,tCO2e,1200\n", encoding="utf-8")
+    sidecar = other.with_name(other.name + ".yml")
+    sidecar.write_text(
+        "company: Acme\nfiscal_year: 2023\nlanguage: en\nsource: Acme 2023 report\nboundary: the group\n",
+        encoding="utf-8",
+    )
+    assert load(folder, "--warehouse", warehouse).returncode == 0
+    first = snapshot(warehouse)
+    assert changed_companies(warehouse) == ["acme", "xiaomi"]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from raw.changed_companies")  # as a build does once dbt succeeded
+
+    unchanged = load(folder, "--warehouse", warehouse, "--prune", "--changed-only")
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert "2 document(s) unchanged since loaded: not read again" in unchanged.stderr
+    assert "loaded 0 document(s)" in unchanged.stdout
+    assert snapshot(warehouse) == first and changed_companies(warehouse) == []
+
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("the group", "the group and its joint ventures"))
+    residecar = load(folder, "--warehouse", warehouse, "--prune", "--changed-only")
+    assert "1 document(s) unchanged" in residecar.stderr and "loaded 1 document(s)" in residecar.stdout
+    assert changed_companies(warehouse) == ["acme"]
+
+    before, gone = snapshot(warehouse), hashlib.sha256(report.read_bytes()).hexdigest()
+    report.unlink()
+    removed = load(folder, "--warehouse", warehouse, "--prune", "--changed-only")
+    assert removed.returncode == 0, removed.stderr
+    # Each raw table keeps every row but the removed document's (the hash is each row's first column).
+    assert snapshot(warehouse) == {table: [row for row in rows if row[0] != gone] for table, rows in before.items()}
+    assert changed_companies(warehouse) == ["acme", "xiaomi"]
+
+
 def test_a_garbled_line_is_reported_with_file_and_line_and_kept(tmp_path):
     warehouse = tmp_path / "w.duckdb"
     report = copy_report(tmp_path / "in", {1005: "間接溫室氣體排放總量(範圍二)(噸)\t22,49B.84"})
