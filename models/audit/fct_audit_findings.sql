@@ -38,6 +38,7 @@ unioned as (
     {%- for check in checks %}
         select {{ select_finding_columns(check) }}
         from {{ check }}
+        where {{ changed_companies_filter() }}
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),

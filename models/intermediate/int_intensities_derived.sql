@@ -10,7 +10,7 @@ kpi_catalogue as (
 
 metric_values as (
     select * from {{ ref('int_metric_values_converted') }}
-    where is_preferred
+    where is_preferred and {{ changed_companies_filter() }}
 ),
 
 -- The columns an intensity takes from a value: the facts are read once, narrow.

@@ -7,6 +7,7 @@ with
 
 metric_values as (
     select * from {{ ref('int_metric_values_unioned') }}
+    where {{ changed_companies_filter() }}
 ),
 
 kpi_catalogue as (

@@ -4,7 +4,9 @@ with
 
 metric_values as (
     select * from {{ ref('int_metric_values_converted') }}
-    where source_kind = 'report' and has_unit_conversion and rule_broken_code is null
+    where
+        source_kind = 'report' and has_unit_conversion and rule_broken_code is null
+        and {{ changed_companies_filter() }}
 ),
 
 kpi_catalogue as (

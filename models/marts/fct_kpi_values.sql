@@ -5,7 +5,7 @@ with
 
 reported_values as (
     select * from {{ ref('fct_kpi_reported_values') }}
-    where metric_kind <> 'item'
+    where metric_kind <> 'item' and {{ changed_companies_filter() }}
 ),
 
 -- How many documents print each figure: counted where more than one does (plain group-bys, which

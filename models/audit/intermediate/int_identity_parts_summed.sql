@@ -6,7 +6,7 @@ with
 
 reported_values as (
     select * from {{ ref('fct_kpi_reported_values') }}
-    where is_first_in_document
+    where is_first_in_document and {{ changed_companies_filter() }}
 ),
 
 metric_identities as (

@@ -1,0 +1,113 @@
+"""Incremental builds: a build on top of a published warehouse reads only the documents added or changed,
+removes those gone, and recomputes only their companies, and its marts are those a full rebuild makes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from loaders.audit import mart_tables, project_sha256, table_content_hash
+from loaders.bench import SIDECAR, write_dataset
+
+from .helpers import ROOT, copy_report, run_make_build
+
+COMMUNITY = ROOT / "reports" / "xiaomi-2019-community-investment.csv"
+ACME_SIDECAR = "company: Acme\nfiscal_year: {year}\nlanguage: en\nsource: Acme {year} report\nboundary: the group\n"
+
+
+def marts(warehouse: Path) -> dict[str, tuple[int, str]]:
+    """Every mart's row count and content hash (order and load times aside)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {table: table_content_hash(con, f"marts.{table}") for table in mart_tables(con)}
+
+
+def build_info(warehouse: Path) -> tuple[bool, str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select is_incremental, project_sha256 from meta.build_info").fetchone()
+
+
+def write_report(path: Path, text: str, sidecar: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    path.with_name(path.name + ".yml").write_text(sidecar, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    """A panel of 30 companies and the Xiaomi report, built; then, incrementally: the Xiaomi report removed,
+    its community investment figures and a new company's report added, and a panel company's later report
+    restating one of its figures; then the same reports rebuilt from nothing."""
+    folder = tmp_path_factory.mktemp("incremental")
+    reports = folder / "reports"
+    report = copy_report(reports)
+    panel = reports / "panel.csv"
+    write_dataset(panel, company_years=300)
+    panel.with_name(panel.name + ".yml").write_text(SIDECAR, encoding="utf-8")
+    first, warehouse = run_make_build(folder)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = marts(warehouse)
+
+    for path in (report, report.with_name(report.name + ".yml")):
+        path.unlink()
+    for path in (COMMUNITY, COMMUNITY.with_name(COMMUNITY.name + ".yml")):
+        shutil.copy(path, reports / path.name)
+    write_report(
+        reports / "acme-2023.csv", "KPI,Unit,FY2023\nScope 1 emissions,tCO2e,1200\n", ACME_SIDECAR.format(year=2023)
+    )
+    write_report(
+        reports / "company_0000001-2025.csv",
+        'KPI,Unit,FY2023\nDirect greenhouse gas emissions (Scope 1),tCO2e,"12,345.67"\n',
+        "company_id: company_0000001\nfiscal_year: 2025\nlanguage: en\nsource: restated figures\nboundary: the group\n",
+    )
+    incremental, _ = run_make_build(folder)
+    assert incremental.returncode == 0, incremental.stdout + incremental.stderr
+    after = marts(warehouse), build_info(warehouse)
+    full, _ = run_make_build(folder, full=True)
+    assert full.returncode == 0, full.stdout + full.stderr
+    return warehouse, before, incremental, after, (marts(warehouse), build_info(warehouse))
+
+
+def test_an_incremental_build_reads_only_what_changed(rebuilt):
+    _, _, incremental, (_, (is_incremental, project)), _ = rebuilt
+    assert "incremental build from" in incremental.stdout
+    assert "1 document(s) unchanged since loaded: not read again" in incremental.stderr  # the panel
+    assert "loaded 3 document(s)" in incremental.stdout
+    assert is_incremental and project == project_sha256(ROOT)
+
+
+def test_its_marts_are_those_a_full_rebuild_makes(rebuilt):
+    _, before, _, (incremental, _), (full, (is_incremental, _)) = rebuilt
+    assert not is_incremental
+    assert incremental == full
+    changed = {table for table in full if full[table] != before[table]}
+    assert {"fct_kpi_values", "fct_kpi_reported_values", "fct_audit_findings", "dim_documents"} <= changed
+
+
+def test_the_rebuilt_marts_hold_the_unchanged_panel_and_the_changes(rebuilt):
+    warehouse = rebuilt[0]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        companies = con.execute("select count(distinct company_id) from marts.fct_kpi_values").fetchone()[0]
+        documents = con.execute("select document_path from marts.dim_documents order by 1").fetchall()
+        restated = con.execute(
+            "select value_as_printed from marts.fct_kpi_values"
+            " where company_id = 'company_0000001' and fiscal_year = 2023 and metric_code = 'ghg_scope_1'"
+        ).fetchall()
+    assert companies == 30 + 2  # the panel, Xiaomi (community investment) and Acme
+    assert not any("esg-report" in path for (path,) in documents)
+    assert restated == [("12,345.67",)]  # the later report restates the panel's figure
+
+
+def test_a_changed_project_rebuilds_from_nothing(tmp_path):
+    """The project hash covers loaders, models, macros and seeds: a change to any starts a build empty."""
+    for name in ("dbt_project.yml", "models/a.sql", "seeds/s.csv", "loaders/x.py", "README.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("select 1\n", encoding="utf-8")
+    first = project_sha256(tmp_path)
+    (tmp_path / "README.md").write_text("a note\n", encoding="utf-8")
+    assert project_sha256(tmp_path) == first
+    for name in ("models/a.sql", "seeds/s.csv", "loaders/x.py"):
+        (tmp_path / name).write_text("select 2\n", encoding="utf-8")
+        assert project_sha256(tmp_path) != first
+        first = project_sha256(tmp_path)
