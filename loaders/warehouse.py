@@ -102,6 +102,10 @@ TABLES: dict[str, dict[str, pa.DataType]] = {
     table: {name: kind for name, (kind, _) in columns.items()} for table, columns in _COLUMNS.items()
 }
 _NULLABLE = {(table, name) for table, columns in _COLUMNS.items() for name, (_, null) in columns.items() if null}
+# Raw tables that are the build's state, not a document's rows. changed_companies: the companies whose rows
+# changed since dbt last built this file; an incremental build recomputes only theirs
+# (macros/incremental.sql), and the build empties it once dbt succeeded.
+STATE_TABLES: dict[str, dict[str, pa.DataType]] = {"changed_companies": {"company_id": TEXT}}
 
 _SQL_TYPES = {
     TEXT: "varchar",
@@ -134,12 +138,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
     current = con.execute("select max(version) from raw.loader_schema").fetchone()[0]
     if current == SCHEMA_VERSION:
         return False
-    for table, columns in TABLES.items():
+    for table, columns in (TABLES | STATE_TABLES).items():
         con.execute(f"drop table if exists raw.{table}")
         con.execute(_ddl(table, columns))
-    # The companies whose rows changed since dbt last built this file: an incremental build recomputes
-    # only theirs (macros/incremental.sql); the build empties it once dbt succeeded.
-    con.execute("create or replace table raw.changed_companies (company_id varchar not null)")
     con.execute("delete from raw.loader_schema")
     con.execute("insert into raw.loader_schema values (?)", [SCHEMA_VERSION])
     return True

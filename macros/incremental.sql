@@ -12,10 +12,13 @@
     cost more than it saves, and everything is recomputed.
 -#}
 {% macro changed_companies_filter(column='company_id') %}
-    {%- set changed = ref('stg_reports__changed_companies') -%}
+    {%- if not execute -%}
+        {%- do ref('stg_reports__changed_companies') -%}  {#- parsing: the dependency recorded -#}
+    {%- endif -%}
     {%- if not (execute and is_incremental()) -%}
         true
     {%- else -%}
+        {%- set changed = ref('stg_reports__changed_companies') -%}
         {%- set companies = run_query('select company_id from ' ~ changed ~ ' order by company_id').columns[0].values() -%}
         {%- if companies | length > var('incremental_max_companies') -%}
             true

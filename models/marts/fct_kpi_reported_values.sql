@@ -1,5 +1,6 @@
 -- Every KPI value every document printed, mapped and in canonical units: restatements and figures
--- printed twice included. fct_kpi_values keeps the one that stands for each company, year and metric.
+-- printed twice included. fct_kpi_values is a view of the ones that stand for each company, year and
+-- metric (is_latest), so the long table is stored once.
 with
 
 metric_values as (
@@ -63,6 +64,30 @@ numbered as (
             and metric_values.column_number = printings.column_number
 ),
 
+-- How many documents print each figure: counted where more than one does (plain group-bys, which
+-- DuckDB spills; a count of distinct values per group it holds in memory).
+printed_by as (
+    select distinct
+        company_id,
+        fiscal_year,
+        metric_code,
+        members,
+        document_sha256
+    from metric_values
+),
+
+printed_more_than_once as (
+    select
+        company_id,
+        fiscal_year,
+        metric_code,
+        members,
+        cast(count(*) as integer) as document_count
+    from printed_by
+    group by company_id, fiscal_year, metric_code, members
+    having count(*) > 1
+),
+
 described as (
     select
         numbered.company_id,
@@ -112,10 +137,17 @@ described as (
         numbered.passage,
         numbered.value_date,
         numbered.is_first_in_document,
-        numbered.is_preferred as is_latest
+        numbered.is_preferred as is_latest,
+        coalesce(printed_more_than_once.document_count, 1) as document_count
     from numbered
     inner join kpi_catalogue
         on numbered.metric_code = kpi_catalogue.metric_code
+    left join printed_more_than_once
+        on
+            numbered.company_id = printed_more_than_once.company_id
+            and numbered.fiscal_year = printed_more_than_once.fiscal_year
+            and numbered.metric_code = printed_more_than_once.metric_code
+            and numbered.members = printed_more_than_once.members
 )
 
 select * from described

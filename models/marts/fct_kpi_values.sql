@@ -1,35 +1,11 @@
 -- One value per company, fiscal year and metric: the latest printing of it (a later report's
 -- restatement over the earlier figure, a reported figure over "not reported"). Itemised facts
--- (single donations) are many per year: they are in fct_community_investments.
+-- (single donations) are many per year: they are in fct_community_investments. A view: the printings
+-- are stored once, in fct_kpi_reported_values.
 with
 
 reported_values as (
     select * from {{ ref('fct_kpi_reported_values') }}
-    where metric_kind <> 'item' and {{ changed_companies_filter() }}
-),
-
--- How many documents print each figure: counted where more than one does (plain group-bys, which
--- DuckDB spills; a count of distinct values per group it holds in memory).
-printed_by as (
-    select distinct
-        company_id,
-        fiscal_year,
-        metric_code,
-        members,
-        document_sha256
-    from reported_values
-),
-
-printings as (
-    select
-        company_id,
-        fiscal_year,
-        metric_code,
-        members,
-        cast(count(*) as integer) as document_count
-    from printed_by
-    group by company_id, fiscal_year, metric_code, members
-    having count(*) > 1
 ),
 
 latest as (
@@ -70,15 +46,9 @@ latest as (
         reported_values.column_label,
         reported_values.table_heading,
         reported_values.section_heading,
-        coalesce(printings.document_count, 1) as document_count
+        reported_values.document_count
     from reported_values
-    left join printings
-        on
-            reported_values.company_id = printings.company_id
-            and reported_values.fiscal_year = printings.fiscal_year
-            and reported_values.metric_code = printings.metric_code
-            and reported_values.members = printings.members
-    where reported_values.is_latest
+    where reported_values.is_latest and reported_values.metric_kind <> 'item'
 )
 
 select * from latest
