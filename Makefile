@@ -79,7 +79,7 @@ docs: $(STAMP) ## Generate the dbt docs site (target/docs/static_index.html); fa
 
 .PHONY: test
 test: $(STAMP) lint ## Run every test: pytest, then dbt unit and data tests and the docs check on a scratch warehouse
-	$(BIN)/pytest -m "not reference"
+	$(BIN)/pytest -m "not reference" -n auto --dist loadfile  # a module's shared builds stay on one worker
 	@rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(BIN)/python -m loaders load reports $(METADATA_ARGS) --warehouse $(TEST_WAREHOUSE) --prune
 	WAREHOUSE=$(abspath $(TEST_WAREHOUSE)) $(BIN)/dbt build --target-path $(TEST_DIR)/dbt --log-path $(TEST_DIR)/dbt

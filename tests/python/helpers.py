@@ -1,4 +1,4 @@
-"""Helpers for tests: the bundled Xiaomi report, and copies of it a test may alter."""
+"""Helpers for tests: the bundled reports, copies of them a test may alter, builds and queries of them."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
+
 from loaders.models import RejectedLine
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "reports" / "xiaomi-2019-esg-report.zh-Hant.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 METADATA = ROOT / "metadata"
+COMMUNITY = ROOT / "reports" / "xiaomi-2019-community-investment.csv"
 
 
 def reference_markdown() -> Path:
@@ -35,6 +38,18 @@ def reference_reports() -> Path:
 def line_of(text: str, number: int) -> str:
     """Line `number` (from 1) of a text, as editors count."""
     return text.split("\n")[number - 1]
+
+
+def query(warehouse: Path, sql: str, *params) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def copy_community(folder: Path) -> None:
+    """The bundled community investment figures and their sidecar, into folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in (COMMUNITY, COMMUNITY.with_name(COMMUNITY.name + ".yml")):
+        shutil.copy(path, folder / path.name)
 
 
 def copy_report(folder: Path, replace: dict[int, str] | None = None) -> Path:

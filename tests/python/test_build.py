@@ -9,20 +9,14 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from .helpers import REPORT, copy_report, line_of, run_make_build
+from .helpers import REPORT, copy_report, line_of, query, run_make_build
 
 
 def make_build(tmp_path: Path, replace: dict[int, str] | None = None) -> tuple[subprocess.CompletedProcess, Path]:
     copy_report(tmp_path / "reports", replace)
     return run_make_build(tmp_path)
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,11 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from loaders.pipeline import read_document
 
-from .helpers import FIXTURES, ROOT, run_make_build, write_kpi_workbook
+from .helpers import FIXTURES, ROOT, query, run_make_build, write_kpi_workbook
 from .pdf_fixtures import SIEMENS_FIGURES, write_siemens_figures
 
 VARIANTS = {
@@ -46,11 +45,6 @@ def build(tmp_path_factory):
     write_siemens_figures(reports)
     result, warehouse = run_make_build(folder)
     return result, warehouse
-
-
-def query(warehouse: Path, sql: str, *params) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql, list(params)).fetchall()
 
 
 def test_the_mixed_folder_builds_in_one_go(build):

@@ -3,7 +3,6 @@ removes those gone, and recomputes only their companies, and its marts are those
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -12,9 +11,8 @@ import pytest
 from loaders.audit import mart_tables, project_sha256, table_content_hash
 from loaders.bench import SIDECAR, write_dataset
 
-from .helpers import ROOT, copy_report, run_make_build
+from .helpers import ROOT, copy_community, copy_report, run_make_build
 
-COMMUNITY = ROOT / "reports" / "xiaomi-2019-community-investment.csv"
 ACME_SIDECAR = "company: Acme\nfiscal_year: {year}\nlanguage: en\nsource: Acme {year} report\nboundary: the group\n"
 
 
@@ -51,8 +49,7 @@ def rebuilt(tmp_path_factory):
 
     for path in (report, report.with_name(report.name + ".yml")):
         path.unlink()
-    for path in (COMMUNITY, COMMUNITY.with_name(COMMUNITY.name + ".yml")):
-        shutil.copy(path, reports / path.name)
+    copy_community(reports)
     write_report(
         reports / "acme-2023.csv", "KPI,Unit,FY2023\nScope 1 emissions,tCO2e,1200\n", ACME_SIDECAR.format(year=2023)
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .helpers import FIXTURES, METADATA, ROOT, reference_reports, run_make_build
+from .helpers import FIXTURES, METADATA, ROOT, query, reference_reports, run_make_build
 
 pytestmark = pytest.mark.reference
 
@@ -36,11 +36,6 @@ def build(tmp_path_factory):
     result, warehouse = run_make_build(folder, reports=[ROOT / "reports", reference_reports(), earlier])
     assert result.returncode == 0, result.stdout + result.stderr
     return result, warehouse
-
-
-def query(warehouse: Path, sql: str, *params) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql, list(params)).fetchall()
 
 
 def findings(warehouse: Path, where: str) -> list[dict]:
