@@ -180,6 +180,105 @@ ranked as (
             and coalesce(checked.document_path, '') = coalesce(competition.document_path, '')
             and coalesce(checked.line_number, -1) = coalesce(competition.line_number, -1)
             and coalesce(checked.column_number, -1) = coalesce(competition.column_number, -1)
+),
+
+-- The printings the KPI marts show (fct_kpi_reported_values is a view of these rows).
+flagged as (
+    select
+        *,
+        coalesce(source_kind = 'report' and has_unit_conversion and rule_broken_code is null, false)
+            as is_kpi_printing
+    from ranked
+),
+
+kpi_printings as (
+    select * from flagged
+    where is_kpi_printing
+),
+
+-- A document may print a figure twice (a total in two tables); its first printing is the one its
+-- own arithmetic is checked with. Few figures are printed twice: only those are ranked.
+repeated as (
+    select
+        document_sha256,
+        company_id,
+        fiscal_year,
+        metric_code,
+        members
+    from kpi_printings
+    group by document_sha256, company_id, fiscal_year, metric_code, members
+    having count(*) > 1
+),
+
+printings as (
+    select
+        kpi_printings.document_sha256,
+        kpi_printings.line_number,
+        kpi_printings.column_number,
+        row_number() over (
+            partition by
+                kpi_printings.document_sha256,
+                kpi_printings.company_id,
+                kpi_printings.fiscal_year,
+                kpi_printings.metric_code,
+                kpi_printings.members
+            order by kpi_printings.line_number, kpi_printings.column_number
+        ) as printing_rank
+    from kpi_printings
+    inner join repeated
+        on
+            kpi_printings.document_sha256 = repeated.document_sha256
+            and kpi_printings.company_id = repeated.company_id
+            and kpi_printings.fiscal_year = repeated.fiscal_year
+            and kpi_printings.metric_code = repeated.metric_code
+            and kpi_printings.members = repeated.members
+),
+
+-- How many documents print each figure: counted where more than one does (plain group-bys, which
+-- DuckDB spills; a count of distinct values per group it holds in memory).
+printed_by as (
+    select distinct
+        company_id,
+        fiscal_year,
+        metric_code,
+        members,
+        document_sha256
+    from kpi_printings
+),
+
+printed_more_than_once as (
+    select
+        company_id,
+        fiscal_year,
+        metric_code,
+        members,
+        cast(count(*) as integer) as document_count
+    from printed_by
+    group by company_id, fiscal_year, metric_code, members
+    having count(*) > 1
+),
+
+numbered as (
+    select
+        flagged.*,
+        case when flagged.is_kpi_printing then coalesce(printings.printing_rank, 1) = 1 end
+            as is_first_in_document,
+        case when flagged.is_kpi_printing then coalesce(printed_more_than_once.document_count, 1) end
+            as document_count
+    from flagged
+    left join printings
+        on
+            flagged.is_kpi_printing
+            and flagged.document_sha256 = printings.document_sha256
+            and flagged.line_number = printings.line_number
+            and flagged.column_number = printings.column_number
+    left join printed_more_than_once
+        on
+            flagged.is_kpi_printing
+            and flagged.company_id = printed_more_than_once.company_id
+            and flagged.fiscal_year = printed_more_than_once.fiscal_year
+            and flagged.metric_code = printed_more_than_once.metric_code
+            and flagged.members = printed_more_than_once.members
 )
 
-select * from ranked
+select * from numbered

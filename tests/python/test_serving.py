@@ -39,6 +39,26 @@ def test_the_warehouse_and_exports_are_links_to_one_published_build(published):
     assert f"published {warehouse} (build {build_id})" in result.stdout
 
 
+def test_every_mart_has_the_columns_its_contract_lists_in_that_order(published):
+    """A BI tool shows a mart's columns in the warehouse's order: tables take the contract's order, and the
+    views' SQL must list them in it too."""
+    import yaml
+
+    _, warehouse, _ = published
+    contracts = {
+        model["name"]: [column["name"] for column in model["columns"]]
+        for path in (ROOT / "models" / "marts" / "_marts.yml", ROOT / "models" / "audit" / "_audit.yml")
+        for model in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]
+        if model["name"].startswith(("fct_", "dim_"))
+    }
+    columns = query(
+        warehouse,
+        "select table_name, list(column_name order by column_index) from duckdb_columns()"
+        " where schema_name = 'marts' group by table_name",
+    )
+    assert dict(columns) == contracts
+
+
 def test_build_info_records_the_build_its_inputs_and_tools(published):
     folder, warehouse, _ = published
     [(build_id, built_at, documents, values, inputs, requirements, tools)] = query(
