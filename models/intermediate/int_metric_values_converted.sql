@@ -225,13 +225,7 @@ printings as (
             order by kpi_printings.line_number, kpi_printings.column_number
         ) as printing_rank
     from kpi_printings
-    inner join repeated
-        on
-            kpi_printings.document_sha256 = repeated.document_sha256
-            and kpi_printings.company_id = repeated.company_id
-            and kpi_printings.fiscal_year = repeated.fiscal_year
-            and kpi_printings.metric_code = repeated.metric_code
-            and kpi_printings.members = repeated.members
+    inner join repeated using (document_sha256, company_id, fiscal_year, metric_code, members)
 ),
 
 -- How many documents print each figure: counted where more than one does (plain group-bys, which
