@@ -1,12 +1,11 @@
 -- Every KPI value every document printed, mapped and in canonical units: restatements and figures
--- printed twice included. A view of int_metric_values_converted with the catalogue's names, so the long
--- table is stored once; fct_kpi_values is a view of the printings that stand for each company, year
--- and metric (is_latest).
+-- printed twice included; int_metric_values_converted's KPI printings with the catalogue's names.
+-- fct_kpi_values is a view of the printings that stand for each company, year and metric (is_latest).
 with
 
 metric_values as (
     select * from {{ ref('int_metric_values_converted') }}
-    where is_kpi_printing
+    where is_kpi_printing and {{ changed_companies_filter() }}
 ),
 
 kpi_catalogue as (
