@@ -38,9 +38,12 @@ items as (
         fiscal_year,
         count(*) as item_count,
         min(document_path) as items_document_path,
-        sum(value_usd_m_lower) as items_lower,
+        -- Summed as exact decimals: a sum of floats depends on the order threads deliver them in.
+        sum(cast(value_usd_m_lower as {{ exact_decimal() }})) as items_lower,
         -- "more than 300,000 yuan" has no upper end, nor then has the sum.
-        case when count(value_usd_m_upper) = count(*) then sum(value_usd_m_upper) end as items_upper,
+        case
+            when count(value_usd_m_upper) = count(*) then sum(cast(value_usd_m_upper as {{ exact_decimal() }}))
+        end as items_upper,
         {{ ordered_listagg(
             "value_as_printed || ' ' || currency || ' (' || location || ')'", "'; '", [["location", "text"]]
         ) }} as items_as_printed
