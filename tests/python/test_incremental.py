@@ -3,6 +3,7 @@ removes those gone, and recomputes only their companies, and its marts are those
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -61,6 +62,7 @@ def rebuilt(tmp_path_factory):
     incremental, _ = run_make_build(folder)
     assert incremental.returncode == 0, incremental.stdout + incremental.stderr
     after = marts(warehouse), build_info(warehouse)
+    incremental.nodes = json.loads((folder / "dbt" / "run_results.json").read_text())["results"]
     full, _ = run_make_build(folder, full=True)
     assert full.returncode == 0, full.stdout + full.stderr
     return warehouse, before, incremental, after, (marts(warehouse), build_info(warehouse))
@@ -72,6 +74,19 @@ def test_an_incremental_build_reads_only_what_changed(rebuilt):
     assert "1 document(s) unchanged since loaded: not read again" in incremental.stderr  # the panel
     assert "loaded 3 document(s)" in incremental.stdout
     assert is_incremental and project == project_sha256(ROOT)
+
+
+def test_it_refreshes_the_tables_and_tests_the_rows_but_not_what_the_project_alone_makes(rebuilt):
+    nodes = {result["unique_id"] for result in rebuilt[2].nodes}
+    models = {node.split(".")[-1] for node in nodes if node.startswith("model.")}
+    tests = {node.split(".")[2] for node in nodes if node.startswith("test.")}
+    assert not any(node.startswith("seed.") for node in nodes)
+    assert {"int_metric_values_converted", "fct_kpi_reported_values", "fct_audit_findings", "dim_documents"} <= models
+    assert not models & {"stg_reports__values", "fct_kpi_values", "audit_identities", "metricflow_time_spine"}  # views
+    # the tests of views (fct_kpi_values) and of tables beside seeds run; those of seeds alone do not
+    assert any(test.startswith("unique_combination_of_columns_fct_kpi_values_") for test in tests)
+    assert any(test.startswith("relationships_fct_audit_findings_check_code_") for test in tests)
+    assert not any(test.startswith("not_null_kpi_catalogue_") for test in tests)
 
 
 def test_its_marts_are_those_a_full_rebuild_makes(rebuilt):
