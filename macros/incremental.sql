@@ -18,21 +18,50 @@
     {%- if not (execute and is_incremental()) -%}
         true
     {%- else -%}
-        {%- set changed = ref('stg_reports__changed_companies') -%}
-        {%- set companies = run_query('select company_id from ' ~ changed ~ ' order by company_id').columns[0].values() -%}
-        {%- if companies | length > var('incremental_max_companies') -%}
-            true
-        {%- elif companies | length == 0 -%}
-            false
-        {%- else -%}
-            {%- set literals = [] -%}
-            {%- for company in companies -%}
-                {%- do literals.append(dbt.string_literal(company | replace("'", "''"))) -%}
-            {%- endfor -%}
-            ({{ column }} between {{ literals[0] }} and {{ literals[-1] }} and {{ column }} in ({{ literals | join(', ') }}))
-        {%- endif -%}
+        {{ changed_companies_predicate(ref('stg_reports__changed_companies'), column) }}
     {%- endif -%}
 {% endmacro %}
+
+
+{#- The companies listed in `changed` as a predicate on `column` (see above). -#}
+{% macro changed_companies_predicate(changed, column='company_id') %}
+    {%- set companies = run_query('select distinct company_id from ' ~ changed ~ ' order by company_id').columns[0].values() -%}
+    {%- if companies | length > var('incremental_max_companies') -%}
+        true
+    {%- elif companies | length == 0 -%}
+        false
+    {%- else -%}
+        {%- set literals = [] -%}
+        {%- for company in companies -%}
+            {%- do literals.append(dbt.string_literal(company | replace("'", "''"))) -%}
+        {%- endfor -%}
+        ({{ column }} between {{ literals[0] }} and {{ literals[-1] }} and {{ column }} in ({{ literals | join(', ') }}))
+    {%- endif -%}
+{% endmacro %}
+
+
+{#-
+    The data tests of a model whose rows are keyed by company (meta by_company) read the rows of the changed
+    companies only: the others' rows are those the published build tested, unchanged. In a full build every
+    company is a changed one. The changed companies are read from the staging model by name, not ref():
+    a test depending on it would escape an incremental build's selection (loaders/build.py).
+-#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set tested = graph.nodes.get(model.attached_node) if execute and model.attached_node else none -%}
+    {%- if tested and tested.config.meta.get('by_company') -%}
+        {%- set changed = graph.nodes['model.' ~ project_name ~ '.stg_reports__changed_companies'].relation_name -%}
+        {%- set companies = changed_companies_predicate(changed) | trim -%}
+        {%- if companies != 'true' -%}
+            {%- set where = companies ~ (' and (' ~ where ~ ')' if where else '') -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') as dbt_subquery') -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
 
 
 {#- The rows of the changed companies are replaced by those the model computed for them. -#}

@@ -63,6 +63,8 @@ def rebuilt(tmp_path_factory):
     assert incremental.returncode == 0, incremental.stdout + incremental.stderr
     after = marts(warehouse), build_info(warehouse)
     incremental.nodes = json.loads((folder / "dbt" / "run_results.json").read_text())["results"]
+    [test_sql] = (folder / "dbt" / "compiled").rglob("non_negative_fct_kpi_values_value_canonical__metric_code.sql")
+    incremental.kpi_values_test_sql = test_sql.read_text(encoding="utf-8")
     full, _ = run_make_build(folder, full=True)
     assert full.returncode == 0, full.stdout + full.stderr
     return warehouse, before, incremental, after, (marts(warehouse), build_info(warehouse))
@@ -87,6 +89,11 @@ def test_it_refreshes_the_tables_and_tests_the_rows_but_not_what_the_project_alo
     assert any(test.startswith("unique_combination_of_columns_fct_kpi_values_") for test in tests)
     assert any(test.startswith("relationships_fct_audit_findings_check_code_") for test in tests)
     assert not any(test.startswith("not_null_kpi_catalogue_") for test in tests)
+
+
+def test_its_tests_of_rows_by_company_read_the_changed_companies_only(rebuilt):
+    """The other companies' rows are those the published build tested."""
+    assert "company_id in ('acme', 'company_0000001', 'xiaomi')" in rebuilt[2].kpi_values_test_sql
 
 
 def test_its_marts_are_those_a_full_rebuild_makes(rebuilt):
