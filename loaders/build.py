@@ -6,7 +6,8 @@ publish's atomic step, so a failed, interrupted or killed build leaves it as it 
 A build is incremental when the published warehouse was built by the same project (loaders, models,
 macros, seeds and settings: `meta.build_info.project_sha256`): it starts from a copy of it, reads only
 the documents new or changed since (content or sidecar), removes those gone, and dbt recomputes the rows
-of the companies they hold (macros/incremental.sql). Otherwise, or with `--full`, it starts empty.
+of the companies they hold (macros/incremental.sql). Otherwise, or with `--full`, it starts empty. When
+nothing changed (the same documents, sidecars and refusals), the published build stays and dbt does not run.
 """
 
 from __future__ import annotations
@@ -61,6 +62,28 @@ _INCREMENTAL_SELECTION = [
 ]
 
 
+# What _steps returns when the documents loaded are those of the published build: nothing to rebuild.
+UNCHANGED = -1
+
+
+def _unchanged_since(database: Path, published: Path) -> bool:
+    """True when loading changed nothing: the same documents (content and sidecar) and refusals as the
+    published build, which the same project built. A build of them would make the same warehouse."""
+    documents = "select document_path, document_sha256, metadata_sha256 from {}.raw.documents"
+    refused = "select document_path, document_sha256, refused_path, line_number, reason from {}.raw.refused_documents"
+    with connect(database, read_only=True) as con:
+        quoted = str(published).replace("'", "''")
+        con.execute(f"attach '{quoted}' as published (read_only)")
+        differences = [
+            f"select count(*) from ({query.format(one)} except all {query.format(other)})"
+            for query in (documents, refused)
+            for one, other in (("warehouse", "published"), ("published", "warehouse"))
+        ]
+        counts = [con.execute(sql).fetchone()[0] for sql in differences]
+        changed = con.execute("select count(*) from raw.changed_companies").fetchone()[0]
+    return not any(counts) and changed == 0
+
+
 def _steps(
     reports: list[Path],
     database: Path,
@@ -68,13 +91,15 @@ def _steps(
     project: Path,
     metadata: list[Path],
     strict: bool,
-    incremental: bool,
+    published: Path | None,
 ) -> int:
-    """Load, run dbt, summarise; REFUSED_EXIT when all passed but some documents were refused."""
+    """Load, run dbt, summarise; REFUSED_EXIT when all passed but some documents were refused, UNCHANGED
+    when an incremental build (from `published`) has nothing to rebuild."""
     from loaders.cli import main as loaders_main
     from loaders.summary import print_summary
 
     folders = [argument for folder in metadata for argument in ("--metadata", str(folder))]
+    incremental = published is not None
     changed_only = ["--prune", "--changed-only"] if incremental else []
     loaded = loaders_main(["load", *map(str, reports), "--warehouse", str(database), *folders, *changed_only])
     if loaded == REFUSED_EXIT and strict:
@@ -82,6 +107,8 @@ def _steps(
         return 1
     if loaded not in (0, REFUSED_EXIT):
         return loaded
+    if incremental and _unchanged_since(database, published):
+        return UNCHANGED
     (target / "run_results.json").unlink(missing_ok=True)
     dbt = Path(sys.executable).with_name("dbt")
     # Unit tests check the models' logic on fixed inputs, whatever the reports: `make test` runs them, and a
@@ -101,6 +128,23 @@ def _steps(
         with connect(database) as con:
             con.execute("delete from raw.changed_companies")
     return print_summary(database, target / "run_results.json") or status or loaded
+
+
+def _keep_published(build: Path, published: Path) -> int:
+    """Nothing to rebuild: this build folder goes, `last` points at the published build again."""
+    builds = build.parent
+    temporary = builds / f".last.{os.getpid()}.tmp"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(published.parent.name)
+    os.replace(temporary, builds / "last")
+    shutil.rmtree(build)
+    with connect(published, read_only=True) as con:
+        refused = con.execute("select count(*) from raw.refused_documents").fetchone()[0]
+    print(
+        f"nothing changed since build {published.parent.name} (the same documents, sidecars and project):"
+        " it stays published (FULL=1 rebuilds from nothing)"
+    )
+    return REFUSED_EXIT if refused else 0
 
 
 def run_build(
@@ -124,16 +168,19 @@ def run_build(
         build = _new_build(builds)
         database = build / "warehouse.duckdb"
         incremental = not full and published_project(warehouse) == project_sha256(project)
-        if incremental:
+        published = warehouse.resolve() if incremental else None
+        if published:
             # Published builds are checkpointed: the file alone is the whole warehouse.
-            shutil.copyfile(warehouse.resolve(), database)
+            shutil.copyfile(published, database)
             print(
                 f"incremental build from {warehouse.resolve().parent.name}: the changed documents' rows and every"
                 " test that reads rows of documents; seeds and views as they were (FULL=1 rebuilds from nothing)"
             )
         previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
         try:
-            status = _steps(reports, database, target, project, metadata, strict, incremental)
+            status = _steps(reports, database, target, project, metadata, strict, published)
+            if status == UNCHANGED:
+                return _keep_published(build, published)
             if status in (0, REFUSED_EXIT):
                 build_id = publish(
                     build, warehouse, exports.absolute(), project, " ".join(map(str, reports)), incremental

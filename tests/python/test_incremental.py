@@ -4,6 +4,7 @@ removes those gone, and recomputes only their companies, and its marts are those
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -47,6 +48,10 @@ def rebuilt(tmp_path_factory):
     first, warehouse = run_make_build(folder)
     assert first.returncode == 0, first.stdout + first.stderr
     before = marts(warehouse)
+    served = warehouse.resolve()
+    again, _ = run_make_build(folder)
+    assert again.returncode == 0, again.stdout + again.stderr
+    again.served = served, warehouse.resolve(), os.readlink(served.parent.parent / "last")
 
     for path in (report, report.with_name(report.name + ".yml")):
         path.unlink()
@@ -67,11 +72,20 @@ def rebuilt(tmp_path_factory):
     incremental.kpi_values_test_sql = test_sql.read_text(encoding="utf-8")
     full, _ = run_make_build(folder, full=True)
     assert full.returncode == 0, full.stdout + full.stderr
-    return warehouse, before, incremental, after, (marts(warehouse), build_info(warehouse))
+    return warehouse, before, incremental, after, (marts(warehouse), build_info(warehouse)), again
+
+
+def test_a_build_with_nothing_changed_keeps_the_published_one(rebuilt):
+    again = rebuilt[5]
+    before, after, last = again.served
+    assert after == before
+    assert f"nothing changed since build {before.parent.name}" in again.stdout
+    assert "checks:" not in again.stdout  # dbt did not run
+    assert last == before.parent.name  # what `make audit` reads
 
 
 def test_an_incremental_build_reads_only_what_changed(rebuilt):
-    _, _, incremental, (_, (is_incremental, project)), _ = rebuilt
+    _, _, incremental, (_, (is_incremental, project)), _ = rebuilt[:5]
     assert "incremental build from" in incremental.stdout
     assert "1 document(s) unchanged since loaded: not read again" in incremental.stderr  # the panel
     assert "loaded 3 document(s)" in incremental.stdout
@@ -97,7 +111,7 @@ def test_its_tests_of_rows_by_company_read_the_changed_companies_only(rebuilt):
 
 
 def test_its_marts_are_those_a_full_rebuild_makes(rebuilt):
-    _, before, _, (incremental, _), (full, (is_incremental, _)) = rebuilt
+    _, before, _, (incremental, _), (full, (is_incremental, _)) = rebuilt[:5]
     assert not is_incremental
     assert incremental == full
     changed = {table for table in full if full[table] != before[table]}
