@@ -78,8 +78,16 @@ docs: $(STAMP) ## Generate the dbt docs site (target/docs/static_index.html); fa
 	@echo "docs: open $(abspath target/docs/static_index.html) in a browser"
 
 .PHONY: test
-test: $(STAMP) lint ## Run every test: pytest, then dbt unit and data tests and the docs check on a scratch warehouse
-	$(BIN)/pytest -m "not reference" -n auto --dist loadfile  # a module's shared builds stay on one worker
+test: $(STAMP) ## Run every test: pytest with lint beside it, then test-dbt
+	@# pytest's workers mostly wait on the builds they start, so lint uses the idle core (its output follows
+	@# pytest's); a module's shared builds stay on one worker (--dist loadfile).
+	@mkdir -p target; $(MAKE) --no-print-directory lint > target/lint.log 2>&1 & lint=$$!; \
+	$(BIN)/pytest -m "not reference" -n auto --dist loadfile; pytest=$$?; \
+	wait $$lint; linted=$$?; cat target/lint.log; [ $$pytest -eq 0 ] && [ $$linted -eq 0 ]
+	@$(MAKE) --no-print-directory test-dbt
+
+.PHONY: test-dbt
+test-dbt: $(STAMP) ## dbt unit and data tests and the docs check on a scratch warehouse of the bundled reports
 	@rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
 	$(BIN)/python -m loaders load reports $(METADATA_ARGS) --warehouse $(TEST_WAREHOUSE) --prune
 	WAREHOUSE=$(abspath $(TEST_WAREHOUSE)) $(BIN)/dbt build --target-path $(TEST_DIR)/dbt --log-path $(TEST_DIR)/dbt

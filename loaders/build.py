@@ -23,7 +23,15 @@ from pathlib import Path
 
 from loaders.audit import project_sha256
 from loaders.errors import REFUSED_EXIT
-from loaders.publish import FAILED, PublishError, abandoned, builds_folder, publish, published_project
+from loaders.publish import (
+    FAILED,
+    PublishError,
+    abandoned,
+    builds_folder,
+    prune_unpublished,
+    publish,
+    published_project,
+)
 from loaders.warehouse import connect
 
 
@@ -138,6 +146,7 @@ def _keep_published(build: Path, published: Path) -> int:
     temporary.symlink_to(published.parent.name)
     os.replace(temporary, builds / "last")
     shutil.rmtree(build)
+    prune_unpublished(builds)
     with connect(published, read_only=True) as con:
         refused = con.execute("select count(*) from raw.refused_documents").fetchone()[0]
     print(

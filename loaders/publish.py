@@ -152,6 +152,18 @@ def _prune(builds: Path, keep: set[str | None]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def prune_unpublished(builds: Path) -> None:
+    """Prune as publishing does, for a build that published nothing: the current build stays, and the
+    newest other published one (readers may still be switching from it)."""
+    current = os.readlink(builds / "current") if (builds / "current").is_symlink() else None
+    published = sorted(
+        path.name
+        for path in builds.iterdir()
+        if path.is_dir() and not path.is_symlink() and path.name != current and (path / PUBLISHED).exists()
+    )
+    _prune(builds, keep={current, published[-1] if published else None})
+
+
 def abandoned(builds: Path) -> list[Path]:
     """Build folders a killed build left unfinished; marked failed so that pruning removes them."""
     if not builds.is_dir():

@@ -127,6 +127,12 @@ def run_make_build(
     return result, warehouse
 
 
+def build_report_copy(folder: Path, replace: dict[int, str] | None = None) -> tuple[subprocess.CompletedProcess, Path]:
+    """`make build` of a copy of the bundled report in folder/reports, its lines `replace`d (by number)."""
+    copy_report(folder / "reports", replace)
+    return run_make_build(folder)
+
+
 def copy_project(folder: Path) -> Path:
     """The project's own files (not ignored ones) copied to `folder`, sharing this checkout's .venv.
 

@@ -151,7 +151,8 @@ def test_a_build_killed_at_any_point_leaves_a_whole_warehouse_served(tmp_path):
         publish.wait(timeout=60)
         assert _served(warehouse)[1] in (1, 2)
         assert os.readlink(tmp_path / "exports") == ".warehouse.duckdb.builds/current/exports"
-    # The next build says what it found unfinished, and publishes.
+    # The next build says what it found unfinished, serves input one (published, or kept when it was
+    # served already) and prunes what was left.
     after = _build(tmp_path, one)
     output = after.communicate(timeout=300)[0]
     assert after.returncode == 0, output
