@@ -28,6 +28,7 @@ from loaders.publish import (
     PublishError,
     abandoned,
     builds_folder,
+    link,
     prune_unpublished,
     publish,
     published_project,
@@ -46,18 +47,14 @@ def _on_signal(signum, _frame):
 def _new_build(builds: Path) -> Path:
     build = builds / f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}"
     build.mkdir()
-    last = builds / "last"  # the newest build, published or not: what `make audit` reads after a failure
-    temporary = builds / f".last.{os.getpid()}.tmp"
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(build.name)
-    os.replace(temporary, last)
+    link(builds / "last", build.name)  # the newest build, published or not: what `make audit` reads after a failure
     return build
 
 
 # An incremental build starts from a warehouse the same project built: its views, seeds and the tables made of
 # seeds alone (tag static) are already what this build would make. It refreshes the tables and runs every test
-# that reads a document's rows; a test of static nodes only has nothing new to find (indirect selection
-# "cautious" keeps a test when all the nodes it reads are selected).
+# that reads a document's rows; a test of static nodes only has nothing new to find (with indirect selection
+# "cautious", excluding the static nodes excludes only the tests that read nothing else).
 _INCREMENTAL_SELECTION = [
     "--select",
     "resource_type:test",
@@ -141,10 +138,7 @@ def _steps(
 def _keep_published(build: Path, published: Path) -> int:
     """Nothing to rebuild: this build folder goes, `last` points at the published build again."""
     builds = build.parent
-    temporary = builds / f".last.{os.getpid()}.tmp"
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(published.parent.name)
-    os.replace(temporary, builds / "last")
+    link(builds / "last", published.parent.name)
     shutil.rmtree(build)
     prune_unpublished(builds)
     with connect(published, read_only=True) as con:
@@ -182,7 +176,7 @@ def run_build(
             # Published builds are checkpointed: the file alone is the whole warehouse.
             shutil.copyfile(published, database)
             print(
-                f"incremental build from {warehouse.resolve().parent.name}: the changed documents' rows and every"
+                f"incremental build from {published.parent.name}: the changed documents' rows and every"
                 " test that reads rows of documents; seeds and views as they were (FULL=1 rebuilds from nothing)"
             )
         previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}

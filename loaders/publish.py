@@ -87,17 +87,17 @@ def _export_marts(con: duckdb.DuckDBPyConnection, exports: Path) -> None:
         con.execute(f"copy {schema}.{table} to '{exports / table}.parquet' (format parquet, compression zstd)")
 
 
-def _link(link: Path, target: str) -> None:
-    """Point `link` at `target` in one rename (a symlink replaced, never removed first)."""
-    if link.is_symlink() and os.readlink(link) == target:
+def link(path: Path, target: str) -> None:
+    """Point the symlink `path` at `target` in one rename (a symlink replaced, never removed first)."""
+    if path.is_symlink() and os.readlink(path) == target:
         return
-    if link.exists() and not link.is_symlink() and link.is_dir():
+    if path.exists() and not path.is_symlink() and path.is_dir():
         # An exports folder from before builds were published by link: moved aside, not deleted.
-        link.rename(link.with_name(f"{link.name}.old-{datetime.now(UTC):%Y%m%dT%H%M%S}"))
-    temporary = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+        path.rename(path.with_name(f"{path.name}.old-{datetime.now(UTC):%Y%m%dT%H%M%S}"))
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(target)
-    os.replace(temporary, link)
+    os.replace(temporary, path)
 
 
 def published_project(warehouse: Path) -> str | None:
@@ -132,10 +132,10 @@ def publish(build: Path, warehouse: Path, exports: Path, project: Path, reports:
 
     builds = build.parent
     previous = os.readlink(builds / "current") if (builds / "current").is_symlink() else None
-    _link(builds / "current", build_id)  # the atomic step
+    link(builds / "current", build_id)  # the atomic step
     _fsync(builds)
-    _link(warehouse, os.path.relpath(builds / "current" / "warehouse.duckdb", warehouse.parent))
-    _link(exports, os.path.relpath(builds / "current" / "exports", exports.parent))
+    link(warehouse, os.path.relpath(builds / "current" / "warehouse.duckdb", warehouse.parent))
+    link(exports, os.path.relpath(builds / "current" / "exports", exports.parent))
     _prune(builds, keep={build_id, previous})
     return build_id
 

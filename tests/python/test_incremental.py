@@ -29,6 +29,11 @@ def build_info(warehouse: Path) -> tuple[bool, str]:
         return con.execute("select is_incremental, project_sha256 from meta.build_info").fetchone()
 
 
+def dbt_results(folder: Path) -> list[dict]:
+    """The nodes the last build of folder ran, with their results."""
+    return json.loads((folder / "dbt" / "run_results.json").read_text())["results"]
+
+
 def write_report(path: Path, text: str, sidecar: str) -> None:
     path.write_text(text, encoding="utf-8")
     path.with_name(path.name + ".yml").write_text(sidecar, encoding="utf-8")
@@ -67,12 +72,12 @@ def rebuilt(tmp_path_factory):
     incremental, _ = run_make_build(folder)
     assert incremental.returncode == 0, incremental.stdout + incremental.stderr
     after = marts(warehouse), build_info(warehouse)
-    incremental.nodes = json.loads((folder / "dbt" / "run_results.json").read_text())["results"]
+    incremental.nodes = dbt_results(folder)
     [test_sql] = (folder / "dbt" / "compiled").rglob("non_negative_fct_kpi_values_value_canonical__metric_code.sql")
     incremental.kpi_values_test_sql = test_sql.read_text(encoding="utf-8")
     full, _ = run_make_build(folder, full=True)
     assert full.returncode == 0, full.stdout + full.stderr
-    incremental.full_nodes = json.loads((folder / "dbt" / "run_results.json").read_text())["results"]
+    incremental.full_nodes = dbt_results(folder)
     return warehouse, before, incremental, after, (marts(warehouse), build_info(warehouse)), again
 
 
