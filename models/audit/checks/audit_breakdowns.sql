@@ -25,15 +25,38 @@ kpi_catalogue as (
     select * from {{ ref('kpi_catalogue') }}
 ),
 
--- Every fact once per axis: its member there (null for none) and its other members.
+-- A breakdown has a member printed: only a metric a document prints with members somewhere that
+-- year is taken apart axis by axis (its totals with it), not every fact.
+broken_down as (
+    select distinct
+        document_sha256,
+        company_id,
+        fiscal_year,
+        metric_code
+    from reported_values
+    where coalesce(members, '') <> ''
+),
+
+candidates as (
+    select reported_values.*
+    from reported_values
+    inner join broken_down
+        on
+            reported_values.document_sha256 = broken_down.document_sha256
+            and reported_values.company_id = broken_down.company_id
+            and reported_values.fiscal_year = broken_down.fiscal_year
+            and reported_values.metric_code = broken_down.metric_code
+),
+
+-- Every such fact once per axis: its member there (null for none) and its other members.
 by_axis as (
     {%- for axis in var('dimension_axes') %}
         select
-            reported_values.*,
+            candidates.*,
             '{{ axis }}' as axis_code,
-            {{ member_of('reported_values.members', axis) }} as axis_member,
-            {{ members_without('reported_values.members', axis) }} as other_members
-        from reported_values
+            {{ member_of('candidates.members', axis) }} as axis_member,
+            {{ members_without('candidates.members', axis) }} as other_members
+        from candidates
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
