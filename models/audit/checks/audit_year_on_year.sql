@@ -8,6 +8,24 @@ kpi_values as (
     where metric_kind = 'absolute' and value_canonical is not null and value_upper is not null
 ),
 
+-- Each value as a float once, before the join pairs it with the years either side: casting an exact
+-- decimal costs more than the division it feeds.
+yearly_values as (
+    select
+        company_id,
+        fiscal_year,
+        metric_code,
+        members,
+        canonical_unit,
+        document_path,
+        location,
+        value_as_printed,
+        cast(value_canonical as {{ float64() }}) as value_float,
+        cast(value_lower as {{ float64() }}) as lower_float,
+        cast(value_upper as {{ float64() }}) as upper_float
+    from kpi_values
+),
+
 consecutive as (
     select
         current_year.company_id,
@@ -19,14 +37,14 @@ consecutive as (
         current_year.value_as_printed || ' (' || current_year.location || ')' as current_as_printed,
         previous_year.value_as_printed || ' (' || previous_year.document_path || ' ' || previous_year.location || ')'
             as previous_as_printed,
-        cast(current_year.value_canonical as {{ float64() }}) as current_value,
-        cast(previous_year.value_canonical as {{ float64() }}) as previous_value,
-        cast(current_year.value_lower as {{ float64() }}) as current_lower,
-        cast(current_year.value_upper as {{ float64() }}) as current_upper,
-        cast(previous_year.value_lower as {{ float64() }}) as previous_lower,
-        cast(previous_year.value_upper as {{ float64() }}) as previous_upper
-    from kpi_values as current_year
-    inner join kpi_values as previous_year
+        current_year.value_float as current_value,
+        previous_year.value_float as previous_value,
+        current_year.lower_float as current_lower,
+        current_year.upper_float as current_upper,
+        previous_year.lower_float as previous_lower,
+        previous_year.upper_float as previous_upper
+    from yearly_values as current_year
+    inner join yearly_values as previous_year
         on
             current_year.company_id = previous_year.company_id
             and current_year.metric_code = previous_year.metric_code
