@@ -34,15 +34,15 @@ consecutive as (
         current_year.members,
         current_year.canonical_unit,
         current_year.document_path,
-        current_year.value_as_printed || ' (' || current_year.location || ')' as current_as_printed,
-        previous_year.value_as_printed || ' (' || previous_year.document_path || ' ' || previous_year.location || ')'
-            as previous_as_printed,
         current_year.value_float as current_value,
         previous_year.value_float as previous_value,
         current_year.lower_float as current_lower,
         current_year.upper_float as current_upper,
         previous_year.lower_float as previous_lower,
-        previous_year.upper_float as previous_upper
+        previous_year.upper_float as previous_upper,
+        current_year.value_as_printed || ' (' || current_year.location || ')' as current_as_printed,
+        previous_year.value_as_printed || ' (' || previous_year.document_path || ' ' || previous_year.location || ')'
+            as previous_as_printed
     from yearly_values as current_year
     inner join yearly_values as previous_year
         on
