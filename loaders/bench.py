@@ -8,7 +8,6 @@ second and peak memory beside DuckDB's own CSV read of the same file.
 
 from __future__ import annotations
 
-import json
 import random
 import resource
 import shutil
@@ -184,20 +183,24 @@ def reference(dataset: Path, folder: Path) -> None:
     print(f"{time.perf_counter() - started:.2f} {_peak_mb():.0f} {failed}")
 
 
-def _timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Seconds, peak memory (MB, the largest process) and exit status of a command, in a process of its own."""
+def _timed(command: list[str], cwd: Path) -> tuple[float, float, int, str]:
+    """Seconds, peak memory (MB, the largest process), exit status and the phases a build took (its
+    `took ...` line) of a command, in a process of its own."""
     measure = (
         "import resource, subprocess, sys, time; started = time.perf_counter();"
-        " status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode;"
-        " print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, status)"
+        " run = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True);"
+        " took = [line for line in run.stdout.splitlines() if line.startswith('took ')];"
+        " print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,"
+        " run.returncode); print(took[-1] if took else '')"
     )
     # The command's own output is not shown (a build prints its whole summary); its errors are.
     result = subprocess.run([sys.executable, "-c", measure, *command], cwd=cwd, stdout=subprocess.PIPE, text=True)
-    seconds, peak, status = result.stdout.split()
-    return float(seconds), float(peak), int(status)
+    figures, took = result.stdout.split("\n", 1)
+    seconds, peak, status = figures.split()
+    return float(seconds), float(peak), int(status), took.strip().removeprefix("took ")
 
 
-def _make_build(project: Path, reports: Path, warehouse: Path) -> tuple[float, float, int]:
+def _make_build(project: Path, reports: Path, warehouse: Path) -> tuple[float, float, int, str]:
     return _timed(
         [
             "make",
@@ -223,12 +226,9 @@ def run(company_years: int, folder: Path, project: Path) -> int:
         f"dataset: {company_years:,} company-years, {values:,} values, {dataset.stat().st_size / 1e6:,.0f} MB"
         f" (written in {time.perf_counter() - started:.1f} s)"
     )
-    results = warehouse.parent / "dbt" / "run_results.json"
-    results.unlink(missing_ok=True)  # a last run's
-    seconds, peak, status = _make_build(project, dataset.parent, warehouse)
-    dbt = f"dbt {json.loads(results.read_text(encoding='utf-8'))['elapsed_time']:.1f} s" if results.exists() else ""
+    seconds, peak, status, took = _make_build(project, dataset.parent, warehouse)
     print(
-        f"make build: {seconds:.1f} s ({values / seconds:,.0f} values/s{'; ' + dbt if dbt else ''}),"
+        f"make build: {seconds:.1f} s ({values / seconds:,.0f} values/s{'; ' + took if took else ''}),"
         f" peak {peak:,.0f} MB, exit status {status}"
     )
     measured = subprocess.run(
@@ -261,15 +261,18 @@ def run_add(folder: Path, project: Path) -> int:
     report = project / "reports" / "xiaomi-2019-esg-report.zh-Hant.txt"
     added = [shutil.copy(path, reports) for path in (report, report.with_name(report.name + ".yml"))]
     try:
-        seconds, peak, status = _make_build(project, reports, warehouse)
+        seconds, peak, status, took = _make_build(project, reports, warehouse)
     finally:
         for path in added:
             Path(path).unlink()
-    print(f"make build with one report added: {seconds:.1f} s, peak {peak:,.0f} MB, exit status {status}")
+    print(f"make build with one report added: {seconds:.1f} s ({took}), peak {peak:,.0f} MB, exit status {status}")
     if status not in (0, REFUSED_EXIT):
         return status
-    seconds, peak, status = _make_build(project, reports, warehouse)
-    print(f"make build with that report removed again: {seconds:.1f} s, peak {peak:,.0f} MB, exit status {status}")
+    seconds, peak, status, took = _make_build(project, reports, warehouse)
+    print(
+        f"make build with that report removed again: {seconds:.1f} s ({took}), peak {peak:,.0f} MB,"
+        f" exit status {status}"
+    )
     return status
 
 

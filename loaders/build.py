@@ -18,6 +18,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,6 +70,26 @@ _INCREMENTAL_SELECTION = [
 ]
 
 
+class _Phases:
+    """Seconds per phase of a build, printed at its end: where the time of a large build goes."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[phase] = time.perf_counter() - started
+
+    def __str__(self) -> str:
+        phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in self.seconds.items())
+        return f"took {time.perf_counter() - self.started:.1f} s: {phases}"
+
+
 # What _steps returns when the documents loaded are those of the published build: nothing to rebuild.
 UNCHANGED = -1
 
@@ -97,6 +120,7 @@ def _steps(
     metadata: list[Path],
     strict: bool,
     published: Path | None,
+    phases: _Phases,
 ) -> int:
     """Load, run dbt, summarise; REFUSED_EXIT when all passed but some documents were refused, UNCHANGED
     when an incremental build (from `published`) has nothing to rebuild."""
@@ -106,7 +130,8 @@ def _steps(
     folders = [argument for folder in metadata for argument in ("--metadata", str(folder))]
     incremental = published is not None
     changed_only = ["--prune", "--changed-only"] if incremental else []
-    loaded = loaders_main(["load", *map(str, reports), "--warehouse", str(database), *folders, *changed_only])
+    with phases.timed("load"):
+        loaded = loaders_main(["load", *map(str, reports), "--warehouse", str(database), *folders, *changed_only])
     if loaded == REFUSED_EXIT and strict:
         print("STRICT: a document was refused, so nothing is published", file=sys.stderr)
         return 1
@@ -128,11 +153,13 @@ def _steps(
     # it: named relative to the build's folder, the path is the same for every build, so dbt parses only
     # what changed since the last one.
     environment = {**os.environ, "WAREHOUSE": database.name}
-    status = subprocess.run(command, env=environment, cwd=database.parent, check=False).returncode
+    with phases.timed("dbt"):
+        status = subprocess.run(command, env=environment, cwd=database.parent, check=False).returncode
     if status == 0:  # the models hold every change loaded: the next incremental build starts from here
         with connect(database) as con:
             con.execute("delete from raw.changed_companies")
-    return print_summary(database, target / "run_results.json") or status or loaded
+    with phases.timed("summary"):
+        return print_summary(database, target / "run_results.json") or status or loaded
 
 
 def _keep_published(build: Path, published: Path) -> int:
@@ -180,15 +207,18 @@ def run_build(
                 " test that reads rows of documents; seeds and views as they were (FULL=1 rebuilds from nothing)"
             )
         previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+        phases = _Phases()
         try:
-            status = _steps(reports, database, target, project, metadata, strict, published)
+            status = _steps(reports, database, target, project, metadata, strict, published, phases)
             if status == UNCHANGED:
                 return _keep_published(build, published)
             if status in (0, REFUSED_EXIT):
-                build_id = publish(
-                    build, warehouse, exports.absolute(), project, " ".join(map(str, reports)), incremental
-                )
+                with phases.timed("publish with exports"):
+                    build_id = publish(
+                        build, warehouse, exports.absolute(), project, " ".join(map(str, reports)), incremental
+                    )
                 print(f"published {warehouse} (build {build_id}); exports in {exports.absolute()}")
+                print(phases)
                 if status == REFUSED_EXIT:
                     print(
                         f"published without the refused documents (listed first above; marts.dim_documents):"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -37,6 +38,11 @@ def test_the_warehouse_and_exports_are_links_to_one_published_build(published):
     assert warehouse.resolve() == (builds / build_id / "warehouse.duckdb").resolve()
     assert (folder / "exports").resolve() == (builds / build_id / "exports").resolve()
     assert f"published {warehouse} (build {build_id})" in result.stdout
+    # and it says where its time went, phase by phase
+    took = re.search(r"^took ([0-9.]+) s: (.*)$", result.stdout, re.MULTILINE)
+    phases = dict(re.findall(r"([a-z ]+) ([0-9.]+) s", took.group(2)))
+    assert [phase.strip() for phase in phases] == ["load", "dbt", "summary", "publish with exports"]
+    assert 0 < sum(map(float, phases.values())) <= float(took.group(1))
 
 
 def test_every_mart_has_the_columns_its_contract_lists_in_that_order(published):
