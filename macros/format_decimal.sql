@@ -7,3 +7,12 @@
         else {{ text }}
     end
 {%- endmacro %}
+
+{#-
+    A number rounded to `digits` decimals as text, without trailing zeros: 5.5e-05 reads 0.000055.
+    Engines print floats differently (DuckDB 5.5e-05, Spark 5.5E-5); a decimal they print alike. Null
+    beyond 38 digits.
+-#}
+{% macro format_rounded(expression, digits) -%}
+    {{ format_decimal('try_cast(round(' ~ expression ~ ', ' ~ digits ~ ') as decimal(38, ' ~ digits ~ '))') }}
+{%- endmacro %}

@@ -40,15 +40,16 @@
     bound narrows it instead: `< 0,1` is [0, 0.1] (quantities here are not negative), `> 5` is
     [5, unbounded). Gives value_lower and value_upper.
 -#}
+{#- (Cast back: Spark gives a sum of two DECIMAL(38, 12) one digit less of scale.) -#}
 {% macro rounding_interval(value, half_width, qualifier) -%}
     case
         when {{ qualifier }} = '<' then cast(0 as {{ exact_decimal() }})
-        else {{ value }} - {{ half_width }}
+        else cast({{ value }} - {{ half_width }} as {{ exact_decimal() }})
     end as value_lower,
     case
         when {{ qualifier }} = '<' then {{ value }}
         when {{ qualifier }} = '>' then null
-        else {{ value }} + {{ half_width }}
+        else cast({{ value }} + {{ half_width }} as {{ exact_decimal() }})
     end as value_upper
 {%- endmacro %}
 

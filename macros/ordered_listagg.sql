@@ -63,3 +63,24 @@
         {%- endfor %}
     ), '')
 {%- endmacro %}
+
+{#- Spark: the rows as structs of their sort keys (a null after any value) and measure, sorted. -#}
+{% macro spark__ordered_listagg(measure, delimiter, order_by) -%}
+    {%- set fields = [] -%}
+    {%- for expression, kind in order_by -%}
+        {%- do fields.append('(' ~ expression ~ ') is null') -%}
+        {%- do fields.append(expression) -%}
+    {%- endfor -%}
+    array_join(
+        transform(
+            array_sort(collect_list(named_struct(
+                {%- for field in fields %}
+                'k{{ loop.index }}', {{ field }},
+                {%- endfor %}
+                'measure', {{ measure }}
+            ))),
+            sorted_row -> sorted_row.measure
+        ),
+        {{ delimiter }}
+    )
+{%- endmacro %}

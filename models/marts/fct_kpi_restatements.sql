@@ -42,7 +42,7 @@ pairs as (
 judged as (
     select
         *,
-        new_value - old_value as change_in_value,
+        cast(new_value - old_value as {{ exact_decimal() }}) as change_in_value,
         coalesce(new_value <> old_value, new_value is not null or old_value is not null) as is_changed,
         case
             when new_value_lower is not null and old_value_lower is not null

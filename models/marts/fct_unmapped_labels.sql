@@ -71,7 +71,7 @@ candidates as (
         document_sha256,
         label_key,
         {{ ordered_listagg(
-            "metric_code || ' (' || cast(round(similarity, 2) as " ~ dbt.type_string() ~ ") || ')'",
+            "metric_code || ' (' || " ~ format_rounded("similarity", 2) ~ " || ')'",
             "', '",
             [["candidate_rank", "number"]]
         ) }} as closest_candidates,

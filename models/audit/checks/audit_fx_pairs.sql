@@ -54,7 +54,7 @@ findings as (
         || coalesce(cast(value_date as {{ dbt.type_string() }}), 'an undated day')
         || ' (' || location || ': "' || coalesce(quoted_text, '') || '"); rate '
         || coalesce(
-            cast(round(fx_units_per_usd, 4) as {{ dbt.type_string() }}) || ' ' || currency || ' per USD from '
+            {{ format_rounded('fx_units_per_usd', 4) }} || ' ' || currency || ' per USD from '
             || fx_source, 'not in the FX seed'
         ) as inputs,
         fx_units_per_usd * (1 - {{ var('fx_tolerance') }}) as expected_lower,
@@ -74,9 +74,9 @@ findings as (
         case when fx_units_per_usd is null then 'no exchange rate for ' || currency || ' on that date or year' end
             as status_reason,
         document_path || ' ' || location || ': ' || local_as_printed || ' and ' || usd_as_printed || ' imply ['
-        || cast(round(implied_lower, 4) as {{ dbt.type_string() }}) || ', '
-        || coalesce(cast(round(implied_upper, 4) as {{ dbt.type_string() }}), 'unbounded') || '] ' || currency
-        || ' per USD; the rate was ' || coalesce(cast(round(fx_units_per_usd, 4) as {{ dbt.type_string() }}), 'unknown')
+        || {{ format_rounded('implied_lower', 4) }} || ', '
+        || coalesce({{ format_rounded('implied_upper', 4) }}, 'unbounded') || '] ' || currency
+        || ' per USD; the rate was ' || coalesce({{ format_rounded('fx_units_per_usd', 4) }}, 'unknown')
             as message
     from pairs
 )

@@ -42,8 +42,8 @@ findings as (
         || ')' || case
             when derived_lower is null then ' cannot be derived'
             else
-                ' vs ' || formula || ' = [' || cast(round(derived_lower, 6) as {{ dbt.type_string() }}) || ', '
-                || cast(round(derived_upper, 6) as {{ dbt.type_string() }}) || '] ' || unit
+                ' vs ' || formula || ' = [' || {{ format_rounded('derived_lower', 6) }} || ', '
+                || {{ format_rounded('derived_upper', 6) }} || '] ' || unit
         end || ': ' || replace(status, '_', ' ') as message
     from intensities
 )

@@ -95,9 +95,9 @@ findings as (
         || cast(fiscal_year as {{ dbt.type_string() }})
         || ': '
         || cast(item_count as {{ dbt.type_string() }})
-        || ' listed donations come to at least ' || cast(round(items_lower, 4) as {{ dbt.type_string() }}) || ' USD m'
+        || ' listed donations come to at least ' || {{ format_rounded('items_lower', 4) }} || ' USD m'
         || coalesce(
-            ' against a total of at most ' || cast(round(total_upper, 4) as {{ dbt.type_string() }}) || ' USD m',
+            ' against a total of at most ' || {{ format_rounded('total_upper', 4) }} || ' USD m',
             '; no total stated for the year'
         ) as message
     from compared

@@ -95,8 +95,8 @@ findings as (
         end as status_reason,
         document_path || ' ' || location || ': ' || label_as_printed || ' prints a change of ' || change_as_printed
         || ' for ' || current_as_printed || ' against ' || previous_as_printed || '; the figures give ['
-        || coalesce(cast(round(computed_lower, 2) as {{ dbt.type_string() }}), '?') || '%, '
-        || coalesce(cast(round(computed_upper, 2) as {{ dbt.type_string() }}), '?') || '%]' as message
+        || coalesce({{ format_rounded('computed_lower', 2) }}, '?') || '%, '
+        || coalesce({{ format_rounded('computed_upper', 2) }}, '?') || '%]' as message
     from changes
 )
 

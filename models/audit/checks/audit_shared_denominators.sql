@@ -30,8 +30,8 @@ grouped as (
         min(case when is_evaluable then implied_denominator_upper end) as common_upper,
         {{ ordered_listagg(
             "metric_code || ' ' || printed_value_as_printed || ' implies ' || case when is_evaluable then '['"
-            ~ " || cast(round(implied_denominator_lower, 2) as " ~ dbt.type_string() ~ ") || ', '"
-            ~ " || cast(round(implied_denominator_upper, 2) as " ~ dbt.type_string() ~ ") || ']'"
+            ~ " || " ~ format_rounded("implied_denominator_lower", 2) ~ " || ', '"
+            ~ " || " ~ format_rounded("implied_denominator_upper", 2) ~ " || ']'"
             ~ " else 'nothing: its numerator covers ' || coalesce(numerator_boundary_code, 'nothing printed')"
             ~ " || ', the intensity ' || printed_boundary_code end",
             "'; '",

@@ -89,7 +89,7 @@ findings as (
         end as status,
         case when change_share is null then 'the earlier year is zero' end as status_reason,
         company_id || ' ' || {{ metric_with_members('metric_code', 'members') }} || ' changed by '
-        || coalesce(cast(round(100 * change_share, 1) as {{ dbt.type_string() }}) || '%', 'an undefined share')
+        || coalesce({{ format_rounded('100 * change_share', 1) }} || '%', 'an undefined share')
         || ' from ' || cast(fiscal_year - 1 as {{ dbt.type_string() }}) || ' to '
         || cast(fiscal_year as {{ dbt.type_string() }}) as message
     from changes
