@@ -49,10 +49,20 @@ $(STAMP): requirements.txt
 .PHONY: venv
 venv: $(STAMP) ## Create .venv from the pinned requirements (done by build and test when needed)
 
+# Spark (dbt-spark, pyspark) goes into the same environment only when a target asks for it.
+SPARK_STAMP := $(VENV)/.requirements-spark.sha256
+$(SPARK_STAMP): requirements-spark.txt $(STAMP)
+	@command -v java >/dev/null || { echo "error: Spark needs Java 17 or later (java not found)"; exit 1; }
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	@sha256sum requirements-spark.txt > $(SPARK_STAMP)
+
+# Where dbt runs: duckdb, or spark (a local Spark session; requirements-spark.txt, Java 17).
+ENGINE ?= duckdb
+
 .PHONY: build
-build: $(STAMP) ## Load REPORTS, run dbt models and tests, summarise; publish atomically (exit 3: some refused; STRICT=1; FULL=1)
+build: $(STAMP) $(if $(filter spark,$(ENGINE)),$(SPARK_STAMP)) ## Load REPORTS, run dbt models and tests, summarise; publish atomically (exit 3: some refused; STRICT=1; FULL=1; ENGINE=spark)
 	$(BIN)/python -m loaders build $(REPORTS) $(METADATA_ARGS) --warehouse $(WAREHOUSE) --exports $(EXPORTS) \
-		--target-path $(BUILD_DIR) $(if $(STRICT),--strict) $(if $(FULL),--full)
+		--target-path $(BUILD_DIR) --engine $(ENGINE) $(if $(STRICT),--strict) $(if $(FULL),--full)
 
 .PHONY: audit
 audit: $(STAMP) ## Build, then write AUDIT_DIR (audit/) report.html and manifest.json; a failed build is audited too
@@ -93,6 +103,17 @@ test-dbt: $(STAMP) ## dbt unit and data tests and the docs check on a scratch wa
 	WAREHOUSE=$(abspath $(TEST_WAREHOUSE)) $(BIN)/dbt build --target-path $(TEST_DIR)/dbt --log-path $(TEST_DIR)/dbt
 	WAREHOUSE=$(abspath $(TEST_WAREHOUSE)) $(BIN)/dbt docs generate --quiet --target-path $(TEST_DIR)/dbt --log-path $(TEST_DIR)/dbt
 	$(BIN)/python -m loaders docs-check $(TEST_DIR)/dbt
+
+SPARK_TEST_DIR := target/test-spark
+# Company-years of the panel make test-spark generates beside the bundled reports.
+SPARK_COMPANY_YEARS ?= 100
+
+.PHONY: test-spark
+test-spark: $(SPARK_STAMP) ## Build the bundled reports and a panel on DuckDB and on Spark, compare every mart; again with a total that fails
+	$(BIN)/python -m loaders compare-engines reports $(METADATA_ARGS) --folder $(SPARK_TEST_DIR)/honest \
+		--company-years $(SPARK_COMPANY_YEARS)
+	$(BIN)/python -m loaders compare-engines reports $(METADATA_ARGS) --folder $(SPARK_TEST_DIR)/broken \
+		--company-years $(SPARK_COMPANY_YEARS) --broken
 
 .PHONY: test-reference
 test-reference: $(STAMP) ## Tests on the reference reports in REFERENCE_REPORTS (../shared/reports-pdf), not carried here

@@ -36,6 +36,7 @@ from loaders.publish import (
     publish,
     published_project,
 )
+from loaders.spark import RAW_FOLDER, copy_spark_tables, dbt_environment, write_raw_parquet
 from loaders.warehouse import connect
 
 
@@ -90,6 +91,14 @@ class _Phases:
         return f"took {time.perf_counter() - self.started:.1f} s: {phases}"
 
 
+def dbt_build_command(project: Path, target: Path) -> list[str]:
+    """`dbt build` of the project, its compiled SQL, logs and run results in `target`."""
+    command = [str(Path(sys.executable).with_name("dbt")), "build", "--quiet"]
+    command += ["--project-dir", str(project.absolute())]
+    command += ["--profiles-dir", os.environ.get("DBT_PROFILES_DIR", str(project.absolute()))]
+    return [*command, "--target-path", str(target.absolute()), "--log-path", str(target.absolute())]
+
+
 # What _steps returns when the documents loaded are those of the published build: nothing to rebuild.
 UNCHANGED = -1
 
@@ -121,6 +130,7 @@ def _steps(
     strict: bool,
     published: Path | None,
     phases: _Phases,
+    engine: str,
 ) -> int:
     """Load, run dbt, summarise; REFUSED_EXIT when all passed but some documents were refused, UNCHANGED
     when an incremental build (from `published`) has nothing to rebuild."""
@@ -139,22 +149,24 @@ def _steps(
         return loaded
     if incremental and _unchanged_since(database, published):
         return UNCHANGED
+    environment = {**os.environ, "WAREHOUSE": database.name}
+    if engine == "spark":
+        write_raw_parquet(database, database.parent / RAW_FOLDER)
+        environment |= dbt_environment(database.parent)
     (target / "run_results.json").unlink(missing_ok=True)
-    dbt = Path(sys.executable).with_name("dbt")
     # Unit tests check the models' logic on fixed inputs, whatever the reports: `make test` runs them, and a
     # build does not repeat them (as dbt advises for production runs).
-    command = [str(dbt), "build", "--quiet", "--exclude-resource-type", "unit_test"]
-    command += ["--project-dir", str(project.absolute())]
-    command += ["--profiles-dir", os.environ.get("DBT_PROFILES_DIR", str(project.absolute()))]
-    command += ["--target-path", str(target.absolute()), "--log-path", str(target.absolute())]
+    command = [*dbt_build_command(project, target), "--exclude-resource-type", "unit_test"]
     if incremental:
         command += _INCREMENTAL_SELECTION
     # dbt parses the whole project again whenever the profile differs, and the warehouse's path is part of
     # it: named relative to the build's folder, the path is the same for every build, so dbt parses only
     # what changed since the last one.
-    environment = {**os.environ, "WAREHOUSE": database.name}
     with phases.timed("dbt"):
         status = subprocess.run(command, env=environment, cwd=database.parent, check=False).returncode
+    if engine == "spark":  # what Spark made, into the file the summary reads and publishing serves
+        with phases.timed("copy from Spark"):
+            copy_spark_tables(database, database.parent)
     if status == 0:  # the models hold every change loaded: the next incremental build starts from here
         with connect(database) as con:
             con.execute("delete from raw.changed_companies")
@@ -186,6 +198,7 @@ def run_build(
     metadata: list[Path],
     strict: bool = False,
     full: bool = False,
+    engine: str = "duckdb",
 ) -> int:
     warehouse = warehouse.absolute()
     builds = builds_folder(warehouse)
@@ -197,7 +210,7 @@ def run_build(
             print(f"note: the build in {path} did not finish (killed?); it never replaced {warehouse}")
         build = _new_build(builds)
         database = build / "warehouse.duckdb"
-        incremental = not full and published_project(warehouse) == project_sha256(project)
+        incremental = engine == "duckdb" and not full and published_project(warehouse) == project_sha256(project)
         published = warehouse.resolve() if incremental else None
         if published:
             # Published builds are checkpointed: the file alone is the whole warehouse.
@@ -209,13 +222,13 @@ def run_build(
         previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
         phases = _Phases()
         try:
-            status = _steps(reports, database, target, project, metadata, strict, published, phases)
+            status = _steps(reports, database, target, project, metadata, strict, published, phases, engine)
             if status == UNCHANGED:
                 return _keep_published(build, published)
             if status in (0, REFUSED_EXIT):
                 with phases.timed("publish with exports"):
                     build_id = publish(
-                        build, warehouse, exports.absolute(), project, " ".join(map(str, reports)), incremental
+                        build, warehouse, exports.absolute(), project, " ".join(map(str, reports)), incremental, engine
                     )
                 print(f"published {warehouse} (build {build_id}); exports in {exports.absolute()}")
                 print(phases)

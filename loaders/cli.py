@@ -148,6 +148,23 @@ def _build(args: argparse.Namespace) -> int:
         metadata_folders(args.metadata),
         strict=args.strict,
         full=args.full,
+        engine=args.engine,
+    )
+
+
+def _raw_parquet(args: argparse.Namespace) -> int:
+    from loaders.spark import write_raw_parquet
+
+    write_raw_parquet(args.warehouse, args.out)
+    print(f"raw tables of {args.warehouse} written to {args.out}/<table>.parquet")
+    return 0
+
+
+def _compare_engines(args: argparse.Namespace) -> int:
+    from loaders.spark import compare_engines
+
+    return compare_engines(
+        args.reports, args.folder, args.project, metadata_folders(args.metadata), args.company_years, args.broken
     )
 
 
@@ -256,8 +273,27 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--full", action="store_true", help="rebuild from nothing, not from the published warehouse (make build FULL=1)"
     )
+    build.add_argument(
+        "--engine", choices=["duckdb", "spark"], default="duckdb", help="where dbt runs (make build ENGINE=spark)"
+    )
     _metadata_option(build)
     build.set_defaults(handler=_build)
+
+    raw = commands.add_parser("raw-parquet", help="write a warehouse's raw tables as Parquet (for Spark, RAW_PARQUET)")
+    raw.add_argument("--warehouse", type=Path, required=True, help="DuckDB file the loaders wrote")
+    raw.add_argument("--out", type=Path, required=True, help="folder for <table>.parquet")
+    raw.set_defaults(handler=_raw_parquet)
+
+    compare = commands.add_parser(
+        "compare-engines", help="build reports and a generated panel on DuckDB and on Spark; compare every mart"
+    )
+    compare.add_argument("reports", nargs="+", type=Path, help="documents or folders of documents")
+    compare.add_argument("--folder", type=Path, required=True, help="scratch folder for both builds")
+    compare.add_argument("--project", type=Path, default=Path("."), help="project folder")
+    compare.add_argument("--company-years", type=int, default=100, help="size of the generated panel")
+    compare.add_argument("--broken", action="store_true", help="a panel total that does not add up")
+    _metadata_option(compare)
+    compare.set_defaults(handler=_compare_engines)
 
     audit = commands.add_parser("audit", help="write the audit report (HTML) and manifest (JSON) of a warehouse")
     audit.add_argument("--warehouse", type=Path, required=True)

@@ -47,7 +47,7 @@ def _fsync(path: Path) -> None:
 
 
 def _write_build_info(
-    con: duckdb.DuckDBPyConnection, build_id: str, project: Path, reports: str, incremental: bool
+    con: duckdb.DuckDBPyConnection, build_id: str, project: Path, reports: str, incremental: bool, engine: str
 ) -> None:
     inputs = input_hashes(con, project)
     counts = con.execute("select count(*), coalesce(sum(value_count), 0) from raw.documents").fetchone()
@@ -64,7 +64,8 @@ def _write_build_info(
             ?::varchar as requirements_sha256,
             ?::varchar as tools_json,
             ?::varchar as project_sha256,
-            ?::boolean as is_incremental
+            ?::boolean as is_incremental,
+            ?::varchar as engine
         """,
         [
             build_id,
@@ -77,6 +78,7 @@ def _write_build_info(
             json.dumps(inputs["tools"], sort_keys=True),
             project_sha256(project),
             incremental,
+            engine,
         ],
     )
 
@@ -101,17 +103,26 @@ def link(path: Path, target: str) -> None:
 
 
 def published_project(warehouse: Path) -> str | None:
-    """The project hash the published warehouse was built with (None when there is none to build on)."""
+    """The project hash the published warehouse was built with on DuckDB (None when there is none to build
+    on: a Spark build publishes the marts without the intermediate tables an incremental build updates)."""
     if not warehouse.is_file():
         return None
     try:
         with connect(warehouse, read_only=True) as con:
-            return con.execute("select max(project_sha256) from meta.build_info").fetchone()[0]
+            return con.execute("select max(project_sha256) from meta.build_info where engine = 'duckdb'").fetchone()[0]
     except duckdb.Error:  # from before builds were stamped with it, or not a warehouse
         return None
 
 
-def publish(build: Path, warehouse: Path, exports: Path, project: Path, reports: str, incremental: bool = False) -> str:
+def publish(
+    build: Path,
+    warehouse: Path,
+    exports: Path,
+    project: Path,
+    reports: str,
+    incremental: bool = False,
+    engine: str = "duckdb",
+) -> str:
     """Publish the build folder `build`; returns the build id. Raises PublishError, leaving what is served."""
     database = build / "warehouse.duckdb"
     if not database.is_file():
@@ -119,7 +130,7 @@ def publish(build: Path, warehouse: Path, exports: Path, project: Path, reports:
     build_id = build.name
     try:
         with connect(database) as con:
-            _write_build_info(con, build_id, project, reports, incremental)
+            _write_build_info(con, build_id, project, reports, incremental, engine)
             _export_marts(con, build / "exports")
             con.execute("checkpoint")
     except duckdb.Error as error:
