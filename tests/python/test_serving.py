@@ -45,6 +45,29 @@ def test_the_warehouse_and_exports_are_links_to_one_published_build(published):
     assert 0 < sum(map(float, phases.values())) <= float(took.group(1))
 
 
+def test_every_mart_and_seed_carries_its_descriptions_as_comments(published):
+    """A SQL client or BI tool shows what a table and column mean: dbt's descriptions, in the database."""
+    _, warehouse, _ = published
+    undescribed = query(
+        warehouse,
+        "select schema_name || '.' || table_name || '.' || column_name from duckdb_columns()"
+        " where schema_name in ('marts', 'seeds') and coalesce(comment, '') = ''",
+    )
+    assert undescribed == []
+    tables = query(
+        warehouse,
+        "select table_name, comment from duckdb_tables() where schema_name = 'marts'"
+        " union all select view_name, comment from duckdb_views() where schema_name = 'marts' order by 1",
+    )
+    assert len(tables) >= 11 and all(comment for _, comment in tables)
+    (comment,) = query(
+        warehouse,
+        "select comment from duckdb_columns() where schema_name = 'marts' and table_name = 'fct_audit_findings'"
+        " and column_name = 'finding_id'",
+    )[0]
+    assert comment == "Hash of check_code and subject_key: stable across builds."
+
+
 def test_every_mart_has_the_columns_its_contract_lists_in_that_order(published):
     """A BI tool shows a mart's columns in the warehouse's order: tables take the contract's order, and the
     views' SQL must list them in it too."""
