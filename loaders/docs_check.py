@@ -1,4 +1,5 @@
-"""Every model, seed and source of the dbt project is described, and so is every column it has.
+"""Every model, seed and source of the dbt project is described, and so is every column it has; the
+docs site opens on the project's own overview.
 
 Reads dbt's manifest (what the YAML declares) and catalog (the columns the warehouse really has),
 both written by `dbt docs generate`, so a column added to a model but not to its YAML is caught.
@@ -30,6 +31,8 @@ def undocumented(target: Path) -> list[str]:
     manifest, catalog = _load(target / "manifest.json"), _load(target / "catalog.json")
     declared = {**manifest["nodes"], **manifest["sources"]}
     problems = []
+    if not any(doc.endswith(".__overview__") and doc.split(".")[1] != "dbt" for doc in manifest.get("docs", {})):
+        problems.append("the project has no overview (a docs block __overview__): dbt docs opens on its default page")
     for unique_id, node in sorted({**catalog["nodes"], **catalog["sources"]}.items()):
         if not unique_id.startswith(_DOCUMENTED):
             continue
