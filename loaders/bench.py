@@ -9,6 +9,7 @@ second and peak memory beside DuckDB's own CSV read of the same file.
 from __future__ import annotations
 
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -83,6 +84,14 @@ def write_dataset(path: Path, company_years: int, seed: int = 2024) -> int:
                 out.write(f'{company},{year},{label},{unit},"{value:,.2f}"\n')
             rows += len(lines)
     return rows
+
+
+def break_energy_total(path: Path) -> None:
+    """The dataset's first energy total made not to add up (1.00): its identity check must fail."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    total = next(i for i, line in enumerate(lines) if "Total energy consumption" in line)
+    lines[total] = re.sub(r'"[^"]*"$', '"1.00"', lines[total])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _peak_mb() -> float:

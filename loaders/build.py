@@ -37,7 +37,7 @@ from loaders.publish import (
     published_project,
 )
 from loaders.spark import RAW_FOLDER, copy_spark_tables, dbt_environment, write_raw_parquet
-from loaders.warehouse import connect
+from loaders.warehouse import connect, sql_literal
 
 
 class _Interrupted(Exception):
@@ -109,8 +109,7 @@ def _unchanged_since(database: Path, published: Path) -> bool:
     documents = "select document_path, document_sha256, metadata_sha256 from {}.raw.documents"
     refused = "select document_path, document_sha256, refused_path, line_number, reason from {}.raw.refused_documents"
     with connect(database, read_only=True) as con:
-        quoted = str(published).replace("'", "''")
-        con.execute(f"attach '{quoted}' as published (read_only)")
+        con.execute(f"attach {sql_literal(published)} as published (read_only)")
         differences = [
             f"select count(*) from ({query.format(one)} except all {query.format(other)})"
             for query in (documents, refused)

@@ -45,7 +45,7 @@ from loaders.rows import (
 )
 from loaders.tabular import Roles, header_roles
 from loaders.units import NormalizedUnit
-from loaders.warehouse import TABLES, connect, memory_limit, sql_type
+from loaders.warehouse import TABLES, connect, memory_limit, sql_literal, sql_type
 
 # Bare figures (loaders.numbers.PLAIN_NUMBER) are read in SQL, from their digits as BIGINT parts (a
 # varchar-to-DECIMAL(38) cast is a hundred times slower): up to 15 integer digits, the rest by parse_cell.
@@ -97,10 +97,6 @@ def _line_count(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _cell(position: int | None) -> str:
     """A column's cell, trimmed, '' when the column is absent or the cell empty (so joins match)."""
     return f"coalesce(trim(c{position}), '')" if position is not None else "''"
@@ -122,7 +118,7 @@ def _cells_sql(roles: Roles, width: int) -> str:
             f" {_cell(roles.value)} as text from src"
         )
     return " union all ".join(
-        f"select {common}, {number} as column_number, {_quote(printed)} as column_label,"
+        f"select {common}, {number} as column_number, {sql_literal(printed)} as column_label,"
         f" {_cell(position)} as text from src"
         for number, (position, (printed, _)) in enumerate(sorted(roles.years.items()), start=1)
     )
@@ -224,7 +220,7 @@ def _resolve_years(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadata) -
 def _plain(separator: str | None) -> str:
     """SQL that is true for a cell SQL reads itself: a bare figure whose integer part fits a BIGINT."""
     return (
-        f"(regexp_full_match(cells.text, {_quote(PLAIN_NUMBER[separator])})"
+        f"(regexp_full_match(cells.text, {sql_literal(PLAIN_NUMBER[separator])})"
         f" and length(ltrim({_plain_parts(separator)[0]}, '0')) <= {_BIGINT_DIGITS})"
     )
 
@@ -236,8 +232,8 @@ def _plain_parts(separator: str | None) -> tuple[str, str]:
         return unsigned, "''"
     grouping = "," if separator == "." else "."
     return (
-        f"replace(split_part({unsigned}, {_quote(separator)}, 1), {_quote(grouping)}, '')",
-        f"split_part({unsigned}, {_quote(separator)}, 2)",
+        f"replace(split_part({unsigned}, {sql_literal(separator)}, 1), {sql_literal(grouping)}, '')",
+        f"split_part({unsigned}, {sql_literal(separator)}, 2)",
     )
 
 
@@ -255,7 +251,7 @@ def _decimal_separator(con: duckdb.DuckDBPyConnection, metadata: DocumentMetadat
     """The sidecar's decimal mark, else the one the file's cells show (loaders.numbers.decimal_convention)."""
     if metadata.decimal_separator is not None:
         return metadata.decimal_separator
-    shown = ", ".join(f"bool_or(regexp_matches(text, {_quote(pattern)}))" for pattern in DECIMAL_EVIDENCE.values())
+    shown = ", ".join(f"bool_or(regexp_matches(text, {sql_literal(pattern)}))" for pattern in DECIMAL_EVIDENCE.values())
     found = con.execute(f"select {shown} from cells").fetchone()
     return convention_from({key for key, seen in zip(DECIMAL_EVIDENCE, found, strict=True) if seen}, metadata.language)
 
@@ -320,7 +316,7 @@ def _tables(con: duckdb.DuckDBPyConnection, heading: str) -> list[ReportTable]:
     """One table per value of the table column, in order of first appearance; else one for the file."""
     con.execute(
         f"""create temp table tables as
-        select table_name, coalesce(nullif(table_name, ''), {_quote(heading)}) as heading,
+        select table_name, coalesce(nullif(table_name, ''), {sql_literal(heading)}) as heading,
             row_number() over (order by first_line) as table_index, first_line, last_line
         from (select table_name, min(line_number) as first_line, max(line_number) as last_line
               from cells group by table_name)"""
@@ -444,14 +440,14 @@ _RULE_TABLES = {"year": "years", "company": "companies", "curation": "curation",
 def _sql_text(template: str, **columns: str) -> str:
     """A message template of loaders.rows as a SQL expression, its `{name}` fields the given columns."""
     parts = re.split(r"\{(\w+)\}", template)  # text, field, text, field, ..., text
-    return " || ".join(columns[part] if i % 2 else _quote(part) for i, part in enumerate(parts) if i % 2 or part)
+    return " || ".join(columns[part] if i % 2 else sql_literal(part) for i, part in enumerate(parts) if i % 2 or part)
 
 
 def _row_checks_sql(year_key: str) -> str:
     tables = [_RULE_TABLES[rule] for rule in ROW_RULES]
     return _ROW_CHECKS.format(
         year_key=year_key,
-        figure_marks=_quote(FIGURE_MARKS),
+        figure_marks=sql_literal(FIGURE_MARKS),
         rule_codes=", ".join(f"{table}.error_code" for table in tables),
         rule_errors=", ".join(f"{table}.error" for table in tables),
         conflict_reason=_sql_text(REPEAT_REASONS["duplicate_conflict"], label="label_as_printed", places="lines"),
@@ -466,7 +462,7 @@ def _values_sql(separator: str | None, sha256: str) -> str:
     plain_value, plain_decimals = _plain_value(separator)
     return f"""
 select
-    {_quote(sha256)} as document_sha256,
+    {sql_literal(sha256)} as document_sha256,
     tables.table_index,
     tables.heading as table_heading,
     null as section_heading,
@@ -514,14 +510,14 @@ def _rejects_sql(separator: str | None, sha256: str) -> str:
     plain = _plain(separator)
     return f"""
 select
-    {_quote(sha256)} as document_sha256, row_checks.table_index, cells.line_number,
+    {sql_literal(sha256)} as document_sha256, row_checks.table_index, cells.line_number,
     'line ' || cells.line_number as location, null as page_number, 0 as column_number, cells.line_text,
     row_checks.error_code as reason_code, row_checks.error as reason
 from row_checks join cells using (line_number)
 where row_checks.error_code is not null and cells.column_number = 1
 union all
 select
-    {_quote(sha256)}, tables.table_index, cells.line_number, 'line ' || cells.line_number, null,
+    {sql_literal(sha256)}, tables.table_index, cells.line_number, 'line ' || cells.line_number, null,
     cells.column_number, cells.line_text, parsed_cells.error_code, parsed_cells.error
 {_JOINED.format(plain=plain)}
 where row_checks.error_code is null and parsed_cells.error_code is not null
@@ -568,11 +564,11 @@ def read_csv_table(
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     with connect(":memory:") as con, _refused_when_out_of_memory(shown):
         # A dataset larger than the memory allowed spills to the work folder.
-        con.execute(f"set temp_directory = {_quote(str(workdir))}")
+        con.execute(f"set temp_directory = {sql_literal(str(workdir))}")
         try:
             con.execute(
-                f"create temp table src as select * from read_csv({_quote(str(path))}, header = false, skip = 1,"
-                f" delim = {_quote(sniffed.delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}},"
+                f"create temp table src as select * from read_csv({sql_literal(str(path))}, header = false, skip = 1,"
+                f" delim = {sql_literal(sniffed.delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}},"
                 " auto_detect = false, null_padding = false, strict_mode = true)"
             )
         except duckdb.Error:
@@ -598,19 +594,19 @@ def read_csv_table(
             ("rejects", _rejects_sql(separator, sha256), "rejected_lines"),
         ):
             target = workdir / f"{sha256}.{kind}.parquet"
-            con.execute(f"copy ({_conformed(sql, table)}) to {_quote(str(target))} (format parquet)")
+            con.execute(f"copy ({_conformed(sql, table)}) to {sql_literal(str(target))} (format parquet)")
             batch[kind] = target
         counts = con.execute(
             f"""select
-                (select count(*) from read_parquet({_quote(str(batch["values"]))})),
-                (select count(*) from read_parquet({_quote(str(batch["rejects"]))})),
+                (select count(*) from read_parquet({sql_literal(str(batch["values"]))})),
+                (select count(*) from read_parquet({sql_literal(str(batch["rejects"]))})),
                 (select count(distinct line_number) from (
-                    select line_number from read_parquet({_quote(str(batch["values"]))})
-                    union all select line_number from read_parquet({_quote(str(batch["rejects"]))})))"""
+                    select line_number from read_parquet({sql_literal(str(batch["values"]))})
+                    union all select line_number from read_parquet({sql_literal(str(batch["rejects"]))})))"""
         ).fetchone()
         sample = con.execute(
             "select table_index, line_number, location, column_number, line_text, reason_code, reason"
-            f" from read_parquet({_quote(str(batch['rejects']))}) order by line_number, column_number"
+            f" from read_parquet({sql_literal(str(batch['rejects']))}) order by line_number, column_number"
             f" limit {_SAMPLE_REJECTS}"
         ).fetchall()
     value_count, reject_count, accounted = counts

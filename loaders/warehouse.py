@@ -118,6 +118,11 @@ _SQL_TYPES = {
 }
 
 
+def sql_literal(text: str | Path) -> str:
+    """Text (a path, a value) as a SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def sql_type(dtype: pa.DataType) -> str:
     """The DuckDB type a raw column of this Arrow type has."""
     return _SQL_TYPES[dtype]
