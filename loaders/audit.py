@@ -2,21 +2,25 @@
 
 Both are functions of the warehouse's content and the project's input files only (no clock, no paths
 outside the project, rows in a fixed order), so building twice from the same inputs gives identical
-files, and changing one input changes exactly the hashes that depend on it.
+files, and changing one input changes exactly the hashes that depend on it. The one exception is the
+report's header, which names the build it audits (`meta.build_info`: its id and time).
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import platform
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from datetime import UTC
 from decimal import Decimal
 from importlib import metadata
+from itertools import groupby
 from pathlib import Path
 
 import duckdb
+import jinja2
 
 from loaders.warehouse import connect
 
@@ -105,8 +109,10 @@ def _versions() -> dict[str, str]:
 def input_hashes(con: duckdb.DuckDBPyConnection, project: Path) -> dict:
     """Hashes of every input: documents and their metadata as loaded, seeds, locked requirements; tools."""
     documents = {}
+    # From the marts, so that a published warehouse (marts and meta only) can be audited as well.
     for path, document_sha, metadata_sha in con.execute(
-        "select document_path, document_sha256, metadata_sha256 from raw.documents order by document_path"
+        "select document_path, document_sha256, metadata_sha256 from marts.dim_documents"
+        " where document_status = 'loaded' order by document_path"
     ).fetchall():
         documents[path] = {"sha256": document_sha, "metadata_sha256": metadata_sha}
     seeds = {str(path.relative_to(project)): sha256_file(path) for path in sorted((project / "seeds").glob("*.csv"))}
@@ -138,13 +144,47 @@ def build_manifest(con: duckdb.DuckDBPyConnection, project: Path) -> dict:
 
 
 # --- the report ---------------------------------------------------------------------------------
+# Rendered from templates/audit_report.html.j2: one self-contained HTML file (inline style, script and
+# SVG). It reads only the marts and meta.build_info, the schemas a published warehouse serves.
 
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_REPORT_TEMPLATE = "audit_report.html.j2"
+_STATUS_WORDS = {"fail": "Fails", "flagged": "Flagged", "not_evaluable": "Cannot check", "pass": "Passes"}
+# A place a finding's inputs name: `line 1004`, `page 2 row 3`.
+_LOCATION = re.compile(r"\b(?:line \d+|page \d+ row \d+)\b")
+# A decimal with more fractional digits than any report prints: a float written out in full.
+_LONG_DECIMAL = re.compile(r"(?<![\d.])-?\d+\.\d{9,}(?![\d.])")
+_CHART = {"width": 360, "height": 170, "left": 70, "right": 16, "top": 14, "bottom": 28}
 
-@dataclass(frozen=True)
-class Section:
-    company_id: str
-    company_name: str
-    fiscal_year: int
+_FINDING_COLUMNS = (
+    "finding_id, check_code, check_title, severity, status, is_excepted, fails_build, subject_key, company_id,"
+    " fiscal_year, document_path, subject, members, metrics_involved, inputs, expected_lower, expected_upper,"
+    " actual_lower, actual_upper, unit, status_reason, message, exception_reason, exception_accepted_by,"
+    " exception_accepted_on"
+)
+_KPI_COLUMNS = (
+    "company_id, company_name, fiscal_year, metric_code, members, metric_name_en, is_reported, value_canonical,"
+    " value_lower, value_upper, canonical_unit, value_as_printed, decimals_printed, not_reported_as_printed,"
+    " unit_as_printed, boundary_code, document_path, document_sha256, line_number, location, page_number"
+)
+_PRINTED_COLUMNS = (
+    "document_sha256, document_path, company_id, fiscal_year, line_number, column_number, location, page_number,"
+    " label_as_printed, value_as_printed, unit_as_printed, metric_code, members, line_text"
+)
+_INTENSITY_COLUMNS = (
+    "company_id, fiscal_year, metric_code, members, metric_name_en, formula, numerator_value, numerator_unit,"
+    " numerator_source, denominator_value, denominator_unit, denominator_source, derived_lower, derived_upper,"
+    " is_printed, printed_value_as_printed, printed_document_path, printed_location, status"
+)
+_DONATION_COLUMNS = (
+    "company_id, fiscal_year, document_path, line_number, label_as_printed, metric_code, value_as_printed,"
+    " currency, value_usd_m, has_fx_rate, quoted_text, quoted_location, location"
+)
+_DOCUMENT_COLUMNS = (
+    "document_path, document_sha256, company_id, company_name, fiscal_year, source_title, source_publisher,"
+    " value_count, reject_count"
+)
+_BUILD_COLUMNS = "build_id, built_at, engine, document_count, value_count"
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -153,12 +193,23 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _decimal(value: float, digits: int = 7) -> Decimal:
+    """A float as the decimal it stands for: its shortest form of up to 10 significant digits when the rest
+    is float noise (22782.254999999997 is 22782.255), else rounded to `digits` significant digits."""
+    for shortest in range(1, 11):
+        text = f"{value:.{shortest}g}"
+        if abs(float(text) - value) <= abs(value) * 1e-14:
+            return Decimal(text)
+    return Decimal(f"{value:.{digits}g}")
+
+
 def _number(value, digits: int = 7) -> str:
-    """A number as a reader expects it: thousands separated, exact decimals as stored, floats to `digits`."""
+    """A number as a reader expects it: thousands separated, exact decimals as stored, floats without their
+    noise and to `digits` significant digits."""
     if value is None:
         return "–"
     if isinstance(value, float):
-        value = Decimal(f"{value:.{digits}g}")
+        value = _decimal(value, digits)
     return f"{Decimal(value).normalize():,f}"
 
 
@@ -179,6 +230,26 @@ def _interval(lower, upper) -> str:
     return f"[{_number(lower, digits)}, {'∞' if upper is None else _number(upper, digits)}]"
 
 
+def _denoise(text: str | None) -> str | None:
+    """Text with any float written out in full (0.30000000000000004) shown as the number it stands for."""
+    if not text:
+        return text
+    return _LONG_DECIMAL.sub(lambda match: _number(float(match.group())).replace(",", ""), text)
+
+
+def _at_precision(value, lower, upper) -> str:
+    """A converted value to the digit its printing allows: the rounding interval's width is one unit of the
+    last printed digit (283.42 t: 2 decimals; 1.00 t stays 1.00; 387 thousand t is 387,000; 1.00 GJ is
+    0.278 MWh, its interval 0.0028 MWh wide)."""
+    if value is None:
+        return "–"
+    value = Decimal(value)
+    if lower is None or upper is None or upper <= lower:
+        return _number(value)
+    decimals = max(0, -(Decimal(upper) - Decimal(lower)).adjusted())
+    return f"{value.quantize(Decimal(1).scaleb(-decimals)):,f}"
+
+
 def _as_printed(value: str, unit: str | None) -> str:
     """Value and unit as printed; a magnitude the loader moved into the unit (10萬 + 萬元) shows once."""
     unit = unit or ""
@@ -187,233 +258,372 @@ def _as_printed(value: str, unit: str | None) -> str:
     return value + rest if overlap or not rest else f"{value} {rest}"
 
 
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
+def _members(members: str | None) -> list[tuple[str, str]]:
+    """A breakdown's members, `scope2_method=market_based|gas=co2`, as (axis, member) pairs."""
+    pairs = [pair.partition("=") for pair in (members or "").split("|") if pair]
+    return [(axis, member) for axis, _, member in pairs]
 
 
-def _status_badge(status: str, severity: str | None = None, is_excepted: bool = False) -> str:
-    words = {"fail": "Fails", "flagged": "Flagged", "not_evaluable": "Cannot check", "pass": "Passes"}
-    text = words.get(status, status)
+def _slug(*parts) -> str:
+    """An HTML id from parts: letters, digits, `_` and `-` kept, anything else a `-`."""
+    return "-".join(re.sub(r"[^A-Za-z0-9_]+", "-", str(part or "")).strip("-") or "_" for part in parts)
+
+
+def _status_text(status: str, severity: str | None = None, is_excepted: bool = False) -> str:
     if status == "fail" and severity == "hard":
-        text = "Fails (accepted exception)" if is_excepted else "Fails the build"
-    return f'<span class="badge {_e(status)}">{_e(text)}</span>'
+        return "Fails (accepted exception)" if is_excepted else "Fails the build"
+    return _STATUS_WORDS.get(status, status)
 
 
-def _finding_rows(findings: list[dict], with_company: bool) -> str:
-    out = []
-    for f in findings:
-        where = f"{_e(f['company_id'])} {_e(f['fiscal_year'])}<br>" if with_company else ""
-        accepted = (
-            f"<br><em>Accepted by {_e(f['exception_accepted_by'])} on {_e(f['exception_accepted_on'])}: "
-            f"{_e(f['exception_reason'])}</em>"
-            if f["is_excepted"]
-            else ""
-        )
-        reason = f"<br><em>Why not: {_e(f['status_reason'])}</em>" if f["status_reason"] else ""
-        out.append(
-            f"<tr class='{_e(f['status'])}'><td>{where}{_e(f['check_title'])}"
-            f"<br><code>{_e(f['check_code'])}</code>{_members(f['members'])}</td>"
-            f"<td>{_status_badge(f['status'], f['severity'], f['is_excepted'])}</td>"
-            f"<td>{_e(f['message'])}{reason}{accepted}<details><summary>inputs</summary>{_e(f['inputs'])}"
-            f"<br>key: <code>{_e(f['subject_key'])}</code></details></td>"
-            f"<td class='num'>{_interval(f['expected_lower'], f['expected_upper'])}</td>"
-            f"<td class='num'>{_interval(f['actual_lower'], f['actual_upper'])}</td>"
-            f"<td>{_e(f['unit'])}</td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>Check</th><th>Result</th><th>What was compared</th><th>Expected</th>"
-        "<th>Found</th><th>Unit</th></tr></thead><tbody>" + "".join(out) + "</tbody></table>"
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
     )
 
 
-def _members(members: str | None) -> str:
-    """A breakdown's members under its metric: `scope2_method = market_based`."""
-    pairs = [pair.partition("=") for pair in (members or "").split("|") if pair]
-    return "".join(f"<br><small>{_e(axis)} = {_e(member)}</small>" for axis, _, member in pairs)
+def _build_info(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The published build's id, time, engine and counts; None for a build that was never published."""
+    if not _has_table(con, "meta", "build_info"):
+        return None
+    rows = _rows(con, f"select {_BUILD_COLUMNS} from meta.build_info order by built_at desc limit 1")
+    if not rows:
+        return None
+    info = rows[0]
+    built_at = info["built_at"]
+    if built_at is not None and hasattr(built_at, "astimezone"):
+        built_at = built_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return {**info, "built_at": built_at}
 
 
-def _kpi_rows(kpis: list[dict]) -> str:
-    out = []
+def _chart(series: list[dict], marks: dict[int, list[dict]]) -> dict:
+    """The geometry of one KPI's line chart over the years: points, axis labels, marked years."""
+    c = _CHART
+    years = [point["year"] for point in series]
+    values = [float(point["value"]) for point in series]
+    low, high = min(values), max(values)
+    if low == high:
+        low, high = (low - 1, high + 1) if low == 0 else (low - abs(low) / 10, high + abs(high) / 10)
+    plot_width = c["width"] - c["left"] - c["right"]
+    plot_height = c["height"] - c["top"] - c["bottom"]
+
+    def x(year: int) -> float:
+        span = years[-1] - years[0]
+        return round(c["left"] + (plot_width * (year - years[0]) / span if span else plot_width / 2), 1)
+
+    def y(value: float) -> float:
+        return round(c["top"] + plot_height * (high - value) / (high - low), 1)
+
+    # Every year labelled on the axis when there is room, else every other one and the last.
+    step = 1 if len(years) <= 8 else 2
+    points = [
+        {
+            **point,
+            "x": x(point["year"]),
+            "y": y(float(point["value"])),
+            "findings": marks.get(point["year"], []),
+            "label": n % step == 0 or n == len(series) - 1,
+        }
+        for n, point in enumerate(series)
+    ]
+    return {
+        **c,
+        "points": points,
+        "path": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "y_labels": [
+            {"y": y(value), "text": _number(Decimal(f"{value:.4g}"))}
+            for value in dict.fromkeys((max(values), min(values)))
+        ],
+        "bottom_y": c["height"] - c["bottom"],
+        "axis_right": c["width"] - c["right"],
+    }
+
+
+def _sources_of(
+    finding: dict, documents: list[str], by_location: dict[tuple, tuple], by_metric: dict[tuple, list]
+) -> list[tuple]:
+    """The printed lines a finding used: the places its inputs and message name (`line 1004`, or the path of
+    one of `documents`, its company's, then a place), else the lines that print its metrics for its company
+    and year."""
+    text = " ".join(filter(None, (finding["inputs"], finding["message"], finding["status_reason"])))
+    found: list[tuple] = []
+    taken: list[tuple[int, int]] = []
+    for path in sorted((p for p in documents if p and p in text), key=len, reverse=True):
+        for match in re.finditer(re.escape(path) + r" (line \d+|page \d+ row \d+)\b", text):
+            taken.append(match.span())
+            found.append(by_location.get((path, match.group(1))))
+    for match in _LOCATION.finditer(text):
+        if not any(start <= match.start() < end for start, end in taken):
+            found.append(by_location.get((finding["document_path"], match.group())))
+    if not any(found):
+        metrics = [m.strip() for m in re.split(r"[,;|]", finding["metrics_involved"] or "") if m.strip()]
+        for metric in metrics:
+            found += by_metric.get(
+                (
+                    finding["document_path"],
+                    finding["company_id"],
+                    finding["fiscal_year"],
+                    metric,
+                    finding["members"] or "",
+                ),
+                [],
+            )
+    return list(dict.fromkeys(key for key in found if key))
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(number=_number, members=_members)
+    return environment
+
+
+def render_report(con: duckdb.DuckDBPyConnection) -> str:
+    """The report for people, from the marts and meta.build_info only."""
+    findings = _rows(
+        con,
+        f"select {_FINDING_COLUMNS} from marts.fct_audit_findings"
+        " order by case status when 'fail' then 0 when 'flagged' then 1 when 'not_evaluable' then 2 else 3 end,"
+        " case severity when 'hard' then 0 when 'warning' then 1 else 2 end, check_code, company_id,"
+        " fiscal_year, subject_key, finding_id",
+    )
+    kpis = _rows(
+        con,
+        f"select {_KPI_COLUMNS} from marts.fct_kpi_values order by company_id, fiscal_year desc, metric_code, members",
+    )
+    printed = _rows(
+        con,
+        f"select {_PRINTED_COLUMNS} from marts.fct_printed_values"
+        " order by document_path, document_sha256, line_number, column_number",
+    )
+    intensities = _rows(
+        con,
+        f"select {_INTENSITY_COLUMNS} from marts.fct_kpi_intensities"
+        " order by company_id, fiscal_year, metric_code, members",
+    )
+    donations = _rows(
+        con,
+        f"select {_DONATION_COLUMNS} from marts.fct_community_investments"
+        " order by company_id, fiscal_year, document_path, line_number, column_number",
+    )
+    documents = _rows(con, f"select {_DOCUMENT_COLUMNS} from marts.dim_documents order by document_path")
+    names = {k["company_id"]: k["company_name"] for k in kpis if k["company_name"]}
+    names.update({d["company_id"]: d["company_name"] for d in documents if d["company_id"] and d["company_name"]})
+
+    def section_id(company_id, year) -> str:
+        return _slug(company_id, year) if company_id else "no-company"
+
+    # The printed lines: one anchor per document line, with the values read from it.
+    lines: dict[tuple, dict] = {}
+    by_location: dict[tuple, tuple] = {}
+    by_metric: dict[tuple, list] = defaultdict(list)
+    for p in printed:
+        key = (p["document_sha256"], p["line_number"])
+        line = lines.setdefault(
+            key,
+            {
+                "id": _slug("line", p["document_sha256"][:16], p["line_number"]),
+                "document_path": p["document_path"],
+                "company_id": p["company_id"],
+                "file_name": p["document_path"].rpartition("/")[2],
+                "document_sha256": p["document_sha256"],
+                "location": p["location"],
+                "page_number": p["page_number"],
+                "line_number": p["line_number"],
+                "line_text": p["line_text"],
+                "values": [],
+                "kpis": [],
+                "findings": [],
+            },
+        )
+        line["values"].append(
+            {
+                "label": p["label_as_printed"],
+                "printed": _as_printed(p["value_as_printed"] or "", p["unit_as_printed"]),
+                "year": p["fiscal_year"],
+                "metric_code": p["metric_code"],
+                "members": p["members"],
+            }
+        )
+        by_location.setdefault((p["document_path"], p["location"]), key)
+        if p["metric_code"]:
+            metric_key = (p["document_path"], p["company_id"], p["fiscal_year"], p["metric_code"], p["members"] or "")
+            if key not in by_metric[metric_key]:
+                by_metric[metric_key].append(key)
+
     for k in kpis:
-        printed = (
+        k["id"] = _slug("kpi", k["company_id"], k["fiscal_year"], k["metric_code"], k["members"] or "total")
+        k["printed"] = (
             _as_printed(k["value_as_printed"], k["unit_as_printed"])
             if k["is_reported"]
             else (k["not_reported_as_printed"] or "not reported")
         )
-        source = f"{k['document_path']} {k['location']}"
-        line = f"<br><q>{_e(k['line_text'])}</q>" if k.get("line_text") else ""
-        out.append(
-            f"<tr><td>{_e(k['metric_name_en'])}<br><code>{_e(k['metric_code'])}</code>{_members(k['members'])}</td>"
-            f"<td class='num'>{_number(k['value_canonical'])}</td><td>{_e(k['canonical_unit'])}</td>"
-            f"<td class='num'>{_interval(k['value_lower'], k['value_upper'])}</td>"
-            f"<td>{_e(printed)}</td><td class='wrap'>{_e(k['boundary_code'])}</td>"
-            f"<td class='wrap'>{_e(source)}{line}</td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>KPI</th><th>Value</th><th>Unit</th><th>Rounding allows</th><th>As printed</th>"
-        "<th>Covers</th><th>Source line</th></tr></thead><tbody>" + "".join(out) + "</tbody></table>"
-    )
+        k["value"] = _at_precision(k["value_canonical"], k["value_lower"], k["value_upper"])
+        k["rounding"] = _interval(k["value_lower"], k["value_upper"])
+        line = lines.get((k["document_sha256"], k["line_number"]))
+        k["line"] = line
+        if line is not None:
+            line["kpis"].append(k)
 
+    document_paths = {d["document_path"]: d["document_sha256"] for d in documents}
+    # The documents a finding's inputs may name: its company's (a check never reads another company's).
+    company_documents: dict[str | None, dict[str, None]] = defaultdict(dict)
+    for row in [*documents, *lines.values()]:
+        company_documents[row["company_id"]][row["document_path"]] = None
+    for f in findings:
+        f["id"] = _slug("finding", f["finding_id"])
+        f["section"] = section_id(f["company_id"], f["fiscal_year"])
+        f["status_text"] = _status_text(f["status"], f["severity"], f["is_excepted"])
+        f["expected"] = _interval(f["expected_lower"], f["expected_upper"])
+        f["actual"] = _interval(f["actual_lower"], f["actual_upper"])
+        f["message"], f["inputs"], f["status_reason"] = map(_denoise, (f["message"], f["inputs"], f["status_reason"]))
+        paths = list(company_documents[f["company_id"]] if f["company_id"] else document_paths)
+        f["sources"] = [lines[key] for key in _sources_of(f, paths, by_location, by_metric)]
+        by_document = defaultdict(list)
+        for line in f["sources"]:
+            by_document[line["document_path"]].append(line)
+        f["source_groups"] = [
+            {"document_path": path, "file_name": path.rpartition("/")[2], "lines": group}
+            for path, group in by_document.items()
+        ]
+        for line in f["sources"]:
+            line["findings"].append(f)
+        sha = document_paths.get(f["document_path"])
+        f["document_id"] = _slug("doc", sha[:16]) if sha else None
 
-def _intensity_rows(intensities: list[dict]) -> str:
-    out = []
-    for i in intensities:
-        printed = (
-            f"{_e(i['printed_value_as_printed'])} ({_e(i['printed_document_path'])} {_e(i['printed_location'])})"
-            if i["is_printed"]
-            else "not printed"
-        )
-        out.append(
-            f"<tr><td>{_e(i['metric_name_en'])}<br><code>{_e(i['metric_code'])}</code>{_members(i['members'])}</td>"
-            f"<td>{_e(i['formula'])}</td>"
-            f"<td>{_number(i['numerator_value'])} {_e(i['numerator_unit'])}<br><small>{_e(i['numerator_source'])}"
-            f"</small></td><td>{_number(i['denominator_value'])} {_e(i['denominator_unit'])}<br><small>"
-            f"{_e(i['denominator_source'])}</small></td>"
-            f"<td class='num'>{_interval(i['derived_lower'], i['derived_upper'])}</td><td>{printed}</td>"
-            f"<td>{_e(i['status'].replace('_', ' '))}</td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>Derived metric</th><th>Formula</th><th>Numerator</th><th>Denominator</th>"
-        "<th>Derived (interval)</th><th>Printed</th><th>Result</th></tr></thead><tbody>"
-        + "".join(out)
-        + "</tbody></table>"
-    )
-
-
-def _donation_rows(donations: list[dict]) -> str:
-    out = []
-    for d in donations:
-        usd = _number(d["value_usd_m"]) if d["has_fx_rate"] else "no rate"
-        out.append(
-            f"<tr><td>{_e(d['label_as_printed'])}<br><code>{_e(d['metric_code'])}</code></td>"
-            f"<td>{_e(d['value_as_printed'])} {_e(d['currency'])}</td><td class='num'>{usd}</td>"
-            f"<td><q>{_e(d['quoted_text'])}</q><br><small>{_e(d['quoted_location'])}; {_e(d['document_path'])} "
-            f"{_e(d['location'])}</small></td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>Donation</th><th>As printed</th><th>USD m</th><th>Source sentence</th></tr>"
-        "</thead><tbody>" + "".join(out) + "</tbody></table>"
-    )
-
-
-_STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:78rem;padding:0 1rem;
-color:#1b1f24;line-height:1.45}
-h1{margin-bottom:.2rem}h2{border-bottom:2px solid #d0d7de;padding-bottom:.2rem;margin-top:2.5rem}
-h3{margin-top:1.6rem}table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}
-th,td{border:1px solid #d0d7de;padding:.35rem .5rem;vertical-align:top;text-align:left;overflow-wrap:break-word}
-td:first-child{min-width:10rem}td.wrap,td small{overflow-wrap:anywhere}th{background:#f6f8fa}
-td.num{text-align:right;font-variant-numeric:tabular-nums;min-width:7rem}
-tr.fail td{background:#fff5f5}tr.flagged td{background:#fffbea}
-.badge{display:inline-block;padding:.1rem .45rem;border-radius:.8rem;font-size:.8rem;white-space:nowrap}
-.badge.fail{background:#cf222e;color:#fff}.badge.flagged{background:#bf8700;color:#fff}
-.badge.not_evaluable{background:#eaeef2;color:#57606a}.badge.pass{background:#1a7f37;color:#fff}
-.summary{display:flex;gap:1rem;flex-wrap:wrap}.summary div{border:1px solid #d0d7de;border-radius:.4rem;
-padding:.5rem 1rem}.summary b{display:block;font-size:1.4rem}code{font-size:.8rem;color:#57606a}
-details summary{cursor:pointer;color:#57606a;font-size:.8rem}q{color:#57606a}
-"""
-
-_HOW_TO_READ = """<p>Every figure in a report is rounded to the digits it is printed with, so
-<b>22,782.26</b> stands for any value from 22,782.255 to 22,782.265. Each check below compares such
-<b>intervals</b>: parts add up to their total when the interval of the total and the interval of the
-sum of the parts share a value; a printed intensity matches when it overlaps the intensity derived from
-its numerator and denominator. Honest rounding therefore never fails a check, and a difference larger
-than rounding always does.</p>
-<p><b>Fails the build</b>: a total that its parts do not add up to, or a figure printed twice with two
-values. The warehouse is not published until the figure is corrected or the discrepancy is accepted in
-the exceptions register (<code>seeds/audit_exceptions.csv</code>, with a reason, who accepted it and
-when). <b>Fails</b>: a cross-check that does not hold; it is reported, not blocking. <b>Flagged</b>: worth
-a look (a change of more than half from one year to the next). <b>Cannot check</b>: a figure the check
-needs is not printed or covers a different boundary; the reason is given.</p>"""
-
-
-def render_report(con: duckdb.DuckDBPyConnection) -> str:
-    findings = _rows(
-        con,
-        "select * from marts.fct_audit_findings"
-        " order by case status when 'fail' then 0 when 'flagged' then 1 when 'not_evaluable' then 2 else 3 end,"
-        " case severity when 'hard' then 0 when 'warning' then 1 else 2 end, check_code, company_id,"
-        " fiscal_year, subject_key",
-    )
-    kpis = _rows(
-        con,
-        """
-        select kpi_values.*, lines.line_text
-        from marts.fct_kpi_values as kpi_values
-        left join (
-            select distinct document_sha256, line_number, coalesce(page_number, 0) as page_number, line_text
-            from raw.reported_values
-        ) as lines
-            on kpi_values.document_sha256 = lines.document_sha256
-            and kpi_values.line_number = lines.line_number
-            and coalesce(kpi_values.page_number, 0) = lines.page_number
-        order by company_id, fiscal_year desc, metric_code, members
-        """,
-    )
-    intensities = _rows(
-        con, "select * from marts.fct_kpi_intensities order by company_id, fiscal_year, metric_code, members"
-    )
-    donations = _rows(
-        con,
-        "select * from marts.fct_community_investments order by company_id, fiscal_year, document_path, line_number",
-    )
-    documents = _rows(con, "select * from marts.dim_documents order by document_path")
-    names = {d["company_id"]: d["company_name"] for d in documents if d["company_name"]}
-
+    # Sections: a company and fiscal year each, latest year first; then findings of no company, if any.
     keys = sorted(
         {(r["company_id"], r["fiscal_year"]) for r in kpis + intensities + donations + findings if r["company_id"]},
         key=lambda key: (key[0], -(key[1] or 0)),
     )
-    hard = sum(f["fails_build"] for f in findings)
-    excepted = sum(bool(f["is_excepted"]) for f in findings)
-    cross = sum(f["status"] == "fail" and f["severity"] != "hard" for f in findings)
-    flagged = sum(f["status"] == "flagged" for f in findings)
-    passed = sum(f["status"] == "pass" for f in findings)
-    not_evaluable = sum(f["status"] == "not_evaluable" for f in findings)
-    attention = [f for f in findings if f["status"] in ("fail", "flagged")]
-
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>ESG metric audit</title><style>{_STYLE}</style></head><body>",
-        "<h1>ESG metric audit</h1>",
-        f"<p>{len(documents)} documents, {len(keys)} company-years, {len(kpis)} KPI values, "
-        f"{len(findings)} checks. Inputs and their hashes are in <code>manifest.json</code> beside this file.</p>",
-        "<div class='summary'>",
-        f"<div><b>{hard}</b>fail the build</div><div><b>{excepted}</b>accepted exceptions</div>",
-        f"<div><b>{cross}</b>cross-checks fail</div><div><b>{flagged}</b>flagged</div>",
-        f"<div><b>{not_evaluable}</b>cannot be checked</div><div><b>{passed}</b>pass</div></div>",
-        "<h2>How to read this report</h2>",
-        _HOW_TO_READ,
-        "<h2>Needs attention</h2>",
-        _finding_rows(attention, with_company=True) if attention else "<p>Nothing fails and nothing is flagged.</p>",
-    ]
+    grouped: dict[str, dict[tuple, list[dict]]] = {}
+    for name, rows in (("findings", findings), ("kpis", kpis), ("intensities", intensities), ("donations", donations)):
+        grouped[name] = defaultdict(list)
+        for row in rows:
+            grouped[name][(row["company_id"], row["fiscal_year"])].append(row)
+    sections = []
     for company_id, year in keys:
-        section = Section(company_id, names.get(company_id, company_id), year)
-        parts.append(f"<h2 id='{_e(company_id)}-{_e(year)}'>{_e(section.company_name)}, {_e(year)}</h2>")
-        year_findings = [f for f in findings if (f["company_id"], f["fiscal_year"]) == (company_id, year)]
-        if year_findings:
-            parts += ["<h3>Checks</h3>", _finding_rows(year_findings, with_company=False)]
-        year_kpis = [k for k in kpis if (k["company_id"], k["fiscal_year"]) == (company_id, year)]
-        if year_kpis:
-            parts += ["<h3>KPIs</h3>", _kpi_rows(year_kpis)]
-        year_intensities = [i for i in intensities if (i["company_id"], i["fiscal_year"]) == (company_id, year)]
-        if year_intensities:
-            parts += ["<h3>Derived metrics</h3>", _intensity_rows(year_intensities)]
-        year_donations = [d for d in donations if (d["company_id"], d["fiscal_year"]) == (company_id, year)]
-        if year_donations:
-            parts += ["<h3>Community investment</h3>", _donation_rows(year_donations)]
-    parts.append("<h2>Documents</h2><table><thead><tr><th>Document</th><th>Company, year</th><th>Source</th>")
-    parts.append("<th>Values</th><th>Rejects</th><th>SHA-256</th></tr></thead><tbody>")
-    for d in documents:
-        parts.append(
-            f"<tr><td>{_e(d['document_path'])}</td><td>{_e(d['company_name'])} {_e(d['fiscal_year'])}</td>"
-            f"<td>{_e(d['source_title'])}<br><small>{_e(d['source_publisher'])}</small></td>"
-            f"<td class='num'>{_e(d['value_count'])}</td><td class='num'>{_e(d['reject_count'])}</td>"
-            f"<td><code>{_e(d['document_sha256'])}</code></td></tr>"
+
+        def of(name: str, key=(company_id, year)) -> list[dict]:
+            return grouped[name].get(key, [])
+
+        sections.append(
+            {
+                "id": section_id(company_id, year),
+                "company_id": company_id,
+                "company_name": names.get(company_id, company_id),
+                "year": year,
+                "findings": of("findings"),
+                "kpis": of("kpis"),
+                "intensities": [
+                    {
+                        **i,
+                        "derived": _interval(i["derived_lower"], i["derived_upper"]),
+                        "numerator": _number(i["numerator_value"]),
+                        "denominator": _number(i["denominator_value"]),
+                    }
+                    for i in of("intensities")
+                ],
+                "donations": [
+                    {**d, "usd": _number(d["value_usd_m"]) if d["has_fx_rate"] else "no rate"} for d in of("donations")
+                ],
+            }
         )
-    parts.append("</tbody></table></body></html>\n")
-    return "".join(parts)
+    unplaced = [f for f in findings if not f["company_id"]]
+
+    # Charts: every KPI a company printed for two years or more, failing or flagged years ringed.
+    marks: dict[tuple, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for f in findings:
+        if f["status"] in ("fail", "flagged") and f["company_id"]:
+            for metric in re.split(r"[,;|]", f["metrics_involved"] or ""):
+                if metric.strip():
+                    marks[(f["company_id"], metric.strip(), f["members"] or "")][f["fiscal_year"]].append(f)
+    series: dict[tuple, list[dict]] = defaultdict(list)
+    for k in sorted(kpis, key=lambda k: (k["company_id"], k["metric_code"], k["members"], k["fiscal_year"])):
+        if k["is_reported"] and k["value_canonical"] is not None:
+            series[(k["company_id"], k["metric_code"], k["members"] or "")].append(
+                {"year": k["fiscal_year"], "value": k["value_canonical"], "text": k["value"], "kpi": k}
+            )
+    trends = defaultdict(list)
+    for (company_id, metric_code, members), points in series.items():
+        if len({p["year"] for p in points}) >= 2:
+            first = points[0]["kpi"]
+            trends[company_id].append(
+                {
+                    "id": _slug("chart", company_id, metric_code, members or "total"),
+                    "company_id": company_id,
+                    "metric_code": metric_code,
+                    "metric_name": first["metric_name_en"],
+                    "members": members,
+                    "unit": first["canonical_unit"],
+                    **_chart(points, marks.get((company_id, metric_code, members), {})),
+                }
+            )
+    companies = []
+    for company_id in dict.fromkeys(key[0] for key in keys):
+        companies.append(
+            {
+                "id": _slug("company", company_id),
+                "company_id": company_id,
+                "name": names.get(company_id, company_id),
+                "trends": trends.get(company_id, []),
+                "trends_id": _slug("trends", company_id),
+                "sections": [s for s in sections if s["company_id"] == company_id],
+            }
+        )
+
+    cited = [line for line in lines.values() if line["kpis"] or line["findings"]]
+    sources = []
+    for (path, sha), group in groupby(cited, key=lambda line: (line["document_path"], line["document_sha256"])):
+        sources.append({"document_path": path, "id": _slug("sources", sha[:16]), "lines": list(group)})
+    for d in documents:
+        d["id"] = _slug("doc", d["document_sha256"][:16])
+
+    statuses = [s for s in _STATUS_ORDER if any(f["status"] == s for f in findings)]
+    counts = {
+        "hard": sum(bool(f["fails_build"]) for f in findings),
+        "excepted": sum(bool(f["is_excepted"]) for f in findings),
+        "cross": sum(f["status"] == "fail" and f["severity"] != "hard" for f in findings),
+        "flagged": sum(f["status"] == "flagged" for f in findings),
+        "not_evaluable": sum(f["status"] == "not_evaluable" for f in findings),
+        "passed": sum(f["status"] == "pass" for f in findings),
+    }
+    return (
+        _environment()
+        .get_template(_REPORT_TEMPLATE)
+        .render(
+            build=_build_info(con),
+            counts=counts,
+            documents=documents,
+            findings=findings,
+            attention=[f for f in findings if f["status"] in ("fail", "flagged")],
+            companies=companies,
+            unplaced=unplaced,
+            sources=sources,
+            kpi_count=len(kpis),
+            section_count=len(keys),
+            filters={
+                "status": [(s, _STATUS_WORDS[s], sum(f["status"] == s for f in findings)) for s in statuses],
+                "check": sorted({(f["check_code"], f["check_title"]) for f in findings}),
+                "company": sorted(
+                    {
+                        (f["company_id"], names.get(f["company_id"], f["company_id"]))
+                        for f in findings
+                        if f["company_id"]
+                    }
+                ),
+                "year": sorted({f["fiscal_year"] for f in findings if f["fiscal_year"] is not None}, reverse=True),
+            },
+        )
+    )
 
 
 def write_audit(warehouse: Path, out: Path, project: Path) -> tuple[Path, Path]:

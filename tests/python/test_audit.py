@@ -6,16 +6,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
+from datetime import UTC
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from loaders.audit import render_report
+
 from .helpers import ROOT, copy_project, copy_report, run_make_build
 from .pdf_fixtures import write_siemens_figures
 
 FLOOD_RELIEF = "xiaomi-2025-north-china-flood-relief.news.csv"
+# The report's header naming the build it audits: the one part of it that differs between two builds.
+_BUILD_HEADER = re.compile(r'<dl id="build" .*?</dl>', re.S)
 
 
 def findings(warehouse: Path, where: str) -> list[dict]:
@@ -23,6 +30,12 @@ def findings(warehouse: Path, where: str) -> list[dict]:
         cursor = con.execute(f"select * from marts.fct_audit_findings where {where} order by subject_key")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def build_info(warehouse: Path) -> dict:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute("select build_id, built_at, engine from meta.build_info")
+        return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
 
 
 def one(warehouse: Path, where: str) -> dict:
@@ -209,9 +222,15 @@ def test_a_broken_identity_fails_the_build_until_the_register_accepts_it(tmp_pat
 
 
 def test_two_builds_of_the_same_inputs_give_identical_audits(audited):
-    _, [(first, _), (second, _), _], _ = audited
+    _, [(first, first_warehouse), (second, second_warehouse), _], _ = audited
     assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
-    assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
+    # The reports differ only in the header naming the build each audits.
+    reports = [(run / "report.html").read_text(encoding="utf-8") for run in (first, second)]
+    builds = [build_info(warehouse)["build_id"] for warehouse in (first_warehouse, second_warehouse)]
+    assert builds[0] != builds[1]
+    for report, build_id in zip(reports, builds, strict=True):
+        assert f'<dd id="build-id"><code>{build_id}</code></dd>' in report
+    assert _BUILD_HEADER.sub("", reports[0]) == _BUILD_HEADER.sub("", reports[1])
 
 
 def test_the_manifest_hashes_every_input_seed_tool_and_mart(audited):
@@ -270,10 +289,11 @@ def test_changing_one_input_changes_exactly_the_hashes_that_depend_on_it(audited
 def test_the_report_puts_failures_first_and_traces_every_kpi_to_its_line(audited):
     _, [(first, warehouse), _, _], _ = audited
     report = (first / "report.html").read_text(encoding="utf-8")
-    attention = report[report.index("<h2>Needs attention</h2>") : report.index("<h2", report.index("Needs attention"))]
+    start = report.index('<h2 id="needs-attention">')
+    attention = report[start : report.index("<h2", start + 5)]
     assert attention.index("Fails") < attention.index("Flagged")
     assert "1 billion CNY and about 1441586 USD imply" in attention
-    xiaomi = report[report.index("<h2 id='xiaomi-2019'>") :]
+    xiaomi = report[report.index('<h2 id="xiaomi-2019">') :]
     xiaomi = xiaomi[: xiaomi.index("<h2", 5)]
     assert xiaomi.index("Fails") < xiaomi.index("Passes")
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -284,3 +304,187 @@ def test_the_report_puts_failures_first_and_traces_every_kpi_to_its_line(audited
     assert len(lines) == 19 and all(f"{path} {location}" in xiaomi for path, location in lines)
     assert "<q>直接溫室氣體排放總量(範圍一)(噸)\t283.42</q>" in xiaomi
     assert "energy_intensity_revenue = energy_total [MWh] / revenue [¤ m]" in xiaomi
+
+
+# --- the report, as an auditor reads it -------------------------------------------------------------
+
+
+def published_copy(warehouse: Path, target: Path, build_info: bool = True) -> Path:
+    """What a published warehouse serves: the marts and meta.build_info as tables, no other schema
+    (`build_info=False`: a build that was never published)."""
+    with duckdb.connect(str(target)) as con:
+        # The marts' views name the catalogue `warehouse`, as builds attach it.
+        con.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        relations = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_catalog = 'warehouse' and table_schema in ('marts', 'meta') order by all"
+        ).fetchall()
+        for schema, table in relations:
+            if schema == "meta" and not build_info:
+                continue
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(f"create table {schema}.{table} as select * from warehouse.{schema}.{table}")
+        con.execute("detach warehouse")
+    return target
+
+
+def rendered(warehouse: Path) -> str:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return render_report(con)
+
+
+class _Report(HTMLParser):
+    """The report's ids, its finding rows (attributes, the links of their Source cell) and source rows' text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.findings: list[dict] = []
+        self.sources: dict[str, str] = {}
+        self._row: dict | None = None
+        self._cell = ""
+        self._source: str | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.append(attributes["id"])
+        classes = (attributes.get("class") or "").split()
+        if tag == "tr":
+            self._row = {**attributes, "links": []} if "finding" in classes else None
+            self._source = attributes["id"] if "source" in classes else None
+            if self._row is not None:
+                self.findings.append(self._row)
+            if self._source:
+                self.sources[self._source] = ""
+        elif tag == "td":
+            self._cell = " ".join(classes)
+        elif tag == "a" and self._row is not None and "source-link" in classes:
+            self._row["links"].append(attributes["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "tr":
+            self._row = self._source = None
+
+    def handle_data(self, data):
+        if self._source:
+            self.sources[self._source] += data
+
+
+def test_the_report_header_names_the_build_it_audits(audited):
+    _, [(first, warehouse), *_], _ = audited
+    report = (first / "report.html").read_text(encoding="utf-8")
+    info = build_info(warehouse)
+    header = report[report.index("<header") : report.index("</header>")]
+    assert f"<code>{info['build_id']}</code>" in header
+    assert info["built_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") in header
+    assert f"<dd>{info['engine']}</dd>" in header
+
+
+def test_the_report_reads_only_the_marts_and_the_build_info(audited, tmp_path):
+    _, [(first, warehouse), *_], _ = audited
+    published = published_copy(warehouse, tmp_path / "published.duckdb")
+    assert rendered(published) == (first / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_warehouse_never_published_is_reported_as_such(audited, tmp_path):
+    _, [(_, warehouse), *_], _ = audited
+    report = rendered(published_copy(warehouse, tmp_path / "unpublished.duckdb", build_info=False))
+    assert '<dd id="build-id">not published</dd>' in report
+    assert "Fails" in report[report.index('<h2 id="needs-attention">') :]
+
+
+def test_every_finding_links_to_the_printed_lines_it_read(audited):
+    _, [(first, warehouse), *_], _ = audited
+    report = (first / "report.html").read_text(encoding="utf-8")
+    parsed = _Report(report)
+    assert len(parsed.ids) == len(set(parsed.ids))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        with_document = {
+            finding_id
+            for (finding_id,) in con.execute(
+                "select finding_id from marts.fct_audit_findings where document_path is not null"
+            ).fetchall()
+        }
+        count = con.execute("select count(*) from marts.fct_audit_findings").fetchone()[0]
+    rows = {row["data-finding"]: row for row in parsed.findings if "id" in row}
+    assert len(rows) == count
+    for finding_id in with_document:
+        links = rows[finding_id]["links"]
+        assert links and all(link.removeprefix("#") in parsed.sources for link in links), rows[finding_id]
+    # Scope 1 + 2 = total: the three lines its inputs name, each with its path, line and text as printed.
+    finding = one(warehouse, "check_code = 'identity' and subject = 'ghg_scope_1_plus_2' and company_id = 'xiaomi'")
+    lines = [parsed.sources[link.removeprefix("#")] for link in rows[finding["finding_id"]]["links"]]
+    assert [re.search(r"line \d+", line).group() for line in lines] == ["line 1003", "line 1004", "line 1005"]
+    assert all(finding["document_path"] in line for line in lines)
+    assert "直接溫室氣體排放總量(範圍一)(噸)\t283.42" in lines[1]
+    # A PDF's lines are its pages' rows.
+    waste = one(warehouse, "check_code = 'identity' and subject = 'waste_total_by_type' and fiscal_year = 2023")
+    waste_lines = [parsed.sources[link.removeprefix("#")] for link in rows[waste["finding_id"]]["links"]]
+    assert [re.search(r"page \d+ row \d+", line).group() for line in waste_lines] == [
+        "page 2 row 1",
+        "page 2 row 4",
+        "page 2 row 3",
+        "page 2 row 2",
+    ]
+    assert "Waste | Construction waste | Fiscal Year | 1,000 tons | 33.9 | 18.0 | 88.0% | GRI 306-3" in waste_lines[1]
+
+
+def test_the_report_prints_figures_at_their_precision(audited):
+    _, [(first, _), *_], _ = audited
+    report = (first / "report.html").read_text(encoding="utf-8")
+    # Intervals without float noise (22782.255 is stored as 22782.254999999997).
+    assert "[22,782.255, 22,782.265]" in report
+    assert not re.search(r"\d\.\d*(?:0{6,}[1-9]|9{6,}\d)", report)
+    # Converted values keep the decimals printed: 1.00 t of hazardous waste, 387 thousand t of scope 1.
+    assert re.search(r'<td class="num">1\.00</td><td>t</td>', report)
+    assert re.search(r'<td class="num">387,000</td><td>tCO2e</td>', report)
+
+
+def test_filters_and_print_styles_are_in_the_page(audited):
+    _, [(first, _), *_], _ = audited
+    report = (first / "report.html").read_text(encoding="utf-8")
+    for control in ("filter-status", "filter-check", "filter-company", "filter-year", "search"):
+        assert f'id="{control}"' in report
+    rows = _Report(report).findings
+    assert rows and all({"data-status", "data-check", "data-company", "data-year"} <= row.keys() for row in rows)
+    assert "@media print" in report and "max-height" not in report and "overflow:hidden" not in report
+    # One file: no stylesheet, script or image fetched from anywhere.
+    assert not re.search(r"<link|<img|\bsrc=|@import|url\(|href=\"(?!#)", report)
+
+
+def chart(report: str, company: str, metric: str, members: str = "") -> str:
+    start = report.index(f'<figure class="chart" id="chart-{company}-{metric}-{members or "total"}"')
+    return report[start : report.index("</figure>", start)]
+
+
+def test_kpis_printed_for_two_years_or_more_are_charted_with_flagged_years_ringed(audited, tmp_path):
+    _, [(first, warehouse), *_], _ = audited
+    report = (first / "report.html").read_text(encoding="utf-8")
+    # Siemens prints FY2023 beside FY2022; construction waste's 88 % rise is flagged in 2023.
+    waste = chart(report, "siemens", "construction_waste")
+    assert re.findall(r'class="point"[^>]*data-year="(\d+)"', waste) == ["2022", "2023"]
+    assert re.findall(r'class="mark"[^>]*data-year="(\d+)"', waste) == ["2023"]
+    assert 'class="mark"' not in chart(report, "siemens", "ghg_scope_1")
+    assert 'class="mark"' in chart(report, "siemens", "ghg_scope_1", "gas-n2o")
+
+    # Four years of Xiaomi's KPIs, one of them flagged: a chart of four points and one ring.
+    generated = published_copy(warehouse, tmp_path / "years.duckdb")
+    with duckdb.connect(str(generated)) as con:
+        for back in (1, 2, 3):
+            con.execute(
+                "insert into marts.fct_kpi_values select * replace (fiscal_year - ? as fiscal_year,"
+                " cast(value_canonical * (1 + ? / 10) as decimal(38, 12)) as value_canonical)"
+                " from marts.fct_kpi_values where company_id = 'xiaomi' and fiscal_year = 2019",
+                [back, back],
+            )
+        con.execute(
+            "insert into marts.fct_audit_findings select * replace ('flagged' as status, 2017 as fiscal_year,"
+            " 'made-up' as finding_id, 'ghg_scope_1' as metrics_involved) from marts.fct_audit_findings"
+            " where check_code = 'identity' and company_id = 'xiaomi' and subject = 'ghg_scope_1_plus_2'"
+        )
+    scope_1 = chart(rendered(generated), "xiaomi", "ghg_scope_1")
+    assert re.findall(r'class="point"[^>]*data-year="(\d+)"', scope_1) == ["2016", "2017", "2018", "2019"]
+    assert re.findall(r'class="mark"[^>]*data-year="(\d+)"', scope_1) == ["2017"]
+    assert "<title>2019: 283.42 tCO2e" in scope_1
