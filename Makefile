@@ -16,8 +16,8 @@ REFERENCE_REPORTS ?= ../shared/reports-pdf
 WAREHOUSE ?= warehouse.duckdb
 # dbt's compiled SQL, logs and run results of `make build`.
 BUILD_DIR ?= target/build
-# The published Parquet exports of every mart.
-EXPORTS ?= $(dir $(WAREHOUSE))exports
+# The published Parquet exports of every served table: the warehouse's own folder beside it.
+EXPORTS ?= $(basename $(WAREHOUSE))_exports
 # Each build gets a folder here; WAREHOUSE and EXPORTS are links to the published one, switched in
 # one atomic rename when every check passed (loaders/publish.py).
 BUILDS = $(dir $(abspath $(WAREHOUSE))).$(notdir $(WAREHOUSE)).builds
@@ -56,6 +56,14 @@ $(SPARK_STAMP): requirements-spark.txt $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-spark.txt
 	@sha256sum requirements-spark.txt > $(SPARK_STAMP)
 
+# The browser tests' Playwright goes into the same environment only when asked for; it drives Debian's
+# Chromium (installed with apt-get when missing), not a browser of Playwright's own download.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_STAMP := $(VENV)/.requirements-browser.sha256
+$(BROWSER_STAMP): requirements-browser.txt $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-browser.txt
+	@sha256sum requirements-browser.txt > $(BROWSER_STAMP)
+
 # Where dbt runs: duckdb, or spark (a local Spark session; requirements-spark.txt, Java 17).
 ENGINE ?= duckdb
 
@@ -67,11 +75,11 @@ build: $(STAMP) $(if $(filter spark,$(ENGINE)),$(SPARK_STAMP)) ## Load REPORTS, 
 .PHONY: audit
 audit: $(STAMP) ## Build, then write AUDIT_DIR (audit/) report.html and manifest.json; a failed build is audited too
 	@status=0; $(MAKE) --no-print-directory build || status=$$?; \
-	$(BIN)/python -m loaders audit --warehouse $(BUILDS)/last/warehouse.duckdb --out $(AUDIT_DIR) || status=1; \
+	$(BIN)/python -m loaders audit --warehouse $(BUILDS)/last/build.duckdb --out $(AUDIT_DIR) || status=1; \
 	exit $$status
 
 # The metrics `make metrics` queries, by company and fiscal year (any of `mf list metrics`).
-METRICS ?= ghg_scope_1_tco2e,energy_total_mwh,energy_mwh_per_head,packaging_t_per_revenue_m,ghg_tco2e_per_revenue_m
+METRICS ?= ghg_scope_1,energy_total,energy_intensity_headcount,packaging_per_revenue,ghg_scope_1_2_intensity_revenue
 
 .PHONY: metrics
 metrics: $(STAMP) ## Query METRICS from the semantic layer (MetricFlow) by company and year, read-only
@@ -79,6 +87,10 @@ metrics: $(STAMP) ## Query METRICS from the semantic layer (MetricFlow) by compa
 	@DBT_TARGET=read_only $(BIN)/dbt parse --quiet
 	DBT_TARGET=read_only WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/mf query --metrics $(METRICS) \
 		--group-by company,metric_time__year --order company,metric_time__year
+
+.PHONY: explain
+explain: $(STAMP) ## Print one figure's lineage from WAREHOUSE: COMPANY=xiaomi YEAR=2019 METRIC=ghg_scope_1 [MEMBERS="axis=member ..."]
+	$(BIN)/python -m loaders explain $(COMPANY) $(YEAR) $(METRIC) $(addprefix --members ,$(MEMBERS)) --warehouse $(WAREHOUSE)
 
 .PHONY: docs
 docs: $(STAMP) ## Generate the dbt docs site (target/docs/static_index.html); fail if anything is undescribed
@@ -115,6 +127,14 @@ test-spark: $(SPARK_STAMP) ## Build the bundled reports and a panel on DuckDB an
 	$(BIN)/python -m loaders compare-engines reports $(METADATA_ARGS) --folder $(SPARK_TEST_DIR)/broken \
 		--company-years $(SPARK_COMPANY_YEARS) --broken
 
+.PHONY: test-browser
+test-browser: $(BROWSER_STAMP) ## The audit report in headless Chromium (Playwright): header, filters, search, source links, printing
+	@[ -x $(CHROMIUM) ] || { \
+		command -v apt-get >/dev/null || { echo "error: $(CHROMIUM) not found and no apt-get to install chromium with"; exit 1; }; \
+		[ "$$(id -u)" -eq 0 ] || { echo "error: $(CHROMIUM) not found; install it as root: apt-get install --no-install-recommends chromium"; exit 1; }; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser
+
 .PHONY: test-reference
 test-reference: $(STAMP) ## Tests on the reference reports in REFERENCE_REPORTS (../shared/reports-pdf), not carried here
 	@[ -d "$(REFERENCE_REPORTS)" ] || { echo "error: REFERENCE_REPORTS=$(REFERENCE_REPORTS) is not a folder:" \
@@ -149,7 +169,7 @@ map: $(STAMP) ## List labels in REPORTS that map to no metric, with proposals (A
 	$(BIN)/python -m loaders map $(REPORTS) $(METADATA_ARGS) $(if $(ACCEPT),--accept $(ACCEPT)) $(if $(INTO),--into $(INTO))
 
 .PHONY: seeds
-seeds: $(STAMP) ## Fill the seed columns derived by the loaders' rules (alias keys, reference units)
+seeds: $(STAMP) ## Fill the seed columns derived by the loaders' rules (alias keys, reference units) and generate the KPI metrics
 	$(BIN)/python -m loaders seeds
 
 .PHONY: lock

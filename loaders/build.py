@@ -27,9 +27,11 @@ from pathlib import Path
 from loaders.audit import project_sha256
 from loaders.errors import REFUSED_EXIT
 from loaders.publish import (
+    BUILD_FILE,
     FAILED,
     PublishError,
     abandoned,
+    build_database,
     builds_folder,
     link,
     prune_unpublished,
@@ -113,7 +115,7 @@ def _unchanged_since(database: Path, published: Path) -> bool:
         differences = [
             f"select count(*) from ({query.format(one)} except all {query.format(other)})"
             for query in (documents, refused)
-            for one, other in (("warehouse", "published"), ("published", "warehouse"))
+            for one, other in (("build", "published"), ("published", "build"))
         ]
         counts = [con.execute(sql).fetchone()[0] for sql in differences]
         changed = con.execute("select count(*) from raw.changed_companies").fetchone()[0]
@@ -208,9 +210,10 @@ def run_build(
         for path in abandoned(builds):
             print(f"note: the build in {path} did not finish (killed?); it never replaced {warehouse}")
         build = _new_build(builds)
-        database = build / "warehouse.duckdb"
+        database = build / BUILD_FILE
         incremental = engine == "duckdb" and not full and published_project(warehouse) == project_sha256(project)
-        published = warehouse.resolve() if incremental else None
+        # The published build's own warehouse (raw and intermediate tables too), not the served file.
+        published = build_database(warehouse) if incremental else None
         if published:
             # Published builds are checkpointed: the file alone is the whole warehouse.
             shutil.copyfile(published, database)

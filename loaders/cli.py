@@ -1,4 +1,4 @@
-"""Command line: `python -m loaders load …` and `python -m loaders summary …`."""
+"""Command line: `python -m loaders load …`, `python -m loaders summary …`, `python -m loaders explain …`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from loaders.pipeline import discover, read_documents
 from loaders.warehouse import loaded_documents, write_documents
 
 DEFAULT_SEEDS = Path("seeds")
+# The published warehouse `make build` writes, which `explain` reads by default.
+DEFAULT_WAREHOUSE = Path("warehouse.duckdb")
 PROJECT = Path(__file__).resolve().parents[1]
 # Sidecars written for documents kept elsewhere (a read-only store); used when no --metadata is given.
 DEFAULT_METADATA = Path("metadata")
@@ -119,7 +121,10 @@ def metadata_folders(given: list[Path] | None) -> list[Path]:
 
 
 def _seeds(args: argparse.Namespace) -> int:
+    from loaders import semantic
+
     messages = seeds.refresh(args.seeds, check=args.check)
+    messages += semantic.refresh(args.seeds.parent, check=args.check)
     for message in messages:
         print(message)
     if args.check and messages:
@@ -135,15 +140,19 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from loaders import semantic
     from loaders.build import run_build
+    from loaders.publish import default_exports
 
     for message in seeds.refresh(args.project / "seeds"):  # what dbt joins on, as the loaders write it
+        print(message)
+    for message in semantic.refresh(args.project):  # a metric for every KPI of the catalogue
         print(message)
     return run_build(
         args.reports,
         args.warehouse,
         args.target_path,
-        args.exports,
+        args.exports or default_exports(args.warehouse),
         args.project,
         metadata_folders(args.metadata),
         strict=args.strict,
@@ -177,6 +186,18 @@ def _audit(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"wrote {report} and {manifest}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from loaders.explain import ExplainError, explain, render
+
+    try:
+        explanation = explain(args.warehouse, args.company, args.year, args.metric, args.members)
+    except ExplainError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    print(render(explanation))
     return 0
 
 
@@ -264,7 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="load, run dbt, summarise and publish atomically (make build)")
     build.add_argument("reports", nargs="+", type=Path, help="documents or folders of documents")
     build.add_argument("--warehouse", type=Path, required=True, help="the published warehouse (a link to its build)")
-    build.add_argument("--exports", type=Path, required=True, help="the published Parquet folder (a link too)")
+    build.add_argument(
+        "--exports", type=Path, help="the published Parquet folder, a link too (default: <warehouse name>_exports)"
+    )
     build.add_argument("--target-path", type=Path, default=Path("target/build"), help="dbt's target folder")
     build.add_argument("--project", type=Path, default=Path("."), help="project folder, for seeds and requirements")
     build.add_argument(
@@ -300,6 +323,21 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--out", type=Path, default=Path("audit"))
     audit.add_argument("--project", type=Path, default=Path("."), help="project folder, for seeds and requirements")
     audit.set_defaults(handler=_audit)
+
+    explain = commands.add_parser(
+        "explain", help="one figure's lineage: printings, lines as printed, conversion, checks, intensities"
+    )
+    explain.add_argument("company", help="company_id, as in marts.fct_kpi_values")
+    explain.add_argument("year", type=int, help="fiscal year")
+    explain.add_argument("metric", help="metric_code, as in marts.dim_metrics")
+    explain.add_argument(
+        "--members",
+        action="append",
+        metavar="AXIS=MEMBER",
+        help="the breakdown to explain (repeatable; default: the total, with the others listed)",
+    )
+    explain.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="built warehouse, read only")
+    explain.set_defaults(handler=_explain)
 
     docs = commands.add_parser("docs-check", help="fail when a model, seed, source or column has no description")
     docs.add_argument("target", type=Path, help="dbt target folder holding manifest.json and catalog.json")

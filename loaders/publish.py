@@ -1,17 +1,21 @@
 """Publishing a finished build so that readers never see a half-built warehouse.
 
 Every build has a folder of its own beside the published warehouse (`.<name>.builds/<build id>/`)
-holding its DuckDB file and Parquet exports. The published names are symbolic links through one
-link, `current`:
+holding the DuckDB file the build worked in (`build.duckdb`: raw tables, staging, intermediate tables,
+checks and test failures, kept for inspection and for the next incremental build), the file it serves
+(named as the warehouse, so that its catalogue has the warehouse's name: the marts and `meta` only,
+every table and column described) and the Parquet exports of the served tables. The published names
+are symbolic links through one link, `current`:
 
-    warehouse.duckdb -> .warehouse.duckdb.builds/current/warehouse.duckdb
-    exports          -> .warehouse.duckdb.builds/current/exports
+    warehouse.duckdb          -> .warehouse.duckdb.builds/current/warehouse.duckdb
+    warehouse_exports         -> .warehouse.duckdb.builds/current/exports
     .warehouse.duckdb.builds/current -> 20261122T093000123456Z
 
-Publishing writes `meta.build_info` and the exports, checkpoints and syncs the build to disk, then
-replaces `current` with a rename, which is atomic: a new connection opens either the old build or the
-new one, whole, and the warehouse and its exports always come from the same build. A connection that
-is open keeps reading the file it opened, even once a later publish has removed it.
+Publishing writes `meta.build_info`, copies the served schemas into the served file, writes the
+exports, checkpoints and syncs the build to disk, then replaces `current` with a rename, which is
+atomic: a new connection opens either the old build or the new one, whole, and the warehouse and its
+exports always come from the same build. A connection that is open keeps reading the file it opened,
+even once a later publish has removed it.
 """
 
 from __future__ import annotations
@@ -24,10 +28,13 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.audit import input_hashes, mart_tables, project_sha256
-from loaders.warehouse import connect
+from loaders.audit import input_hashes, project_sha256
+from loaders.warehouse import connect, sql_literal
 
 PUBLISHED, FAILED = "published", "failed"  # markers a build folder ends with
+# The file a build works in, and the schemas of the file it serves: what BI tools and readers see.
+BUILD_FILE = "build.duckdb"
+SERVED_SCHEMAS = ("marts", "meta")
 
 
 class PublishError(Exception):
@@ -44,6 +51,22 @@ def _fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+BUILD_INFO_COLUMNS = {
+    "build_id": "The build's id: the UTC time it started, also its folder's name.",
+    "built_at": "When the build was published.",
+    "reports_path": "The folders of documents it read.",
+    "document_count": "Documents loaded (refused ones included).",
+    "value_count": "Values the loaders read from them.",
+    "inputs_json": "Each document's and seed's SHA-256 (and its sidecar's), as JSON.",
+    "requirements_sha256": "SHA-256 of requirements.txt: the pinned packages it ran with.",
+    "tools_json": "Versions of Python, dbt, DuckDB and the loaders' libraries, as JSON.",
+    "project_sha256": "SHA-256 of the project's loaders, models, macros and seeds: builds with equal hashes"
+    " made the same warehouse from the same documents.",
+    "is_incremental": "True when the build updated the previous one's rows of changed documents only.",
+    "engine": "Where dbt ran: duckdb or spark.",
+}
 
 
 def _write_build_info(
@@ -81,12 +104,60 @@ def _write_build_info(
             engine,
         ],
     )
+    con.execute("comment on table meta.build_info is 'The build this warehouse is: one row.'")
+    for column, description in BUILD_INFO_COLUMNS.items():
+        con.execute(f"comment on column meta.build_info.{column} is {sql_literal(description)}")
 
 
-def _export_marts(con: duckdb.DuckDBPyConnection, exports: Path) -> None:
-    exports.mkdir(exist_ok=True)
-    for schema, table in [*(("marts", name) for name in mart_tables(con)), ("meta", "build_info")]:
-        con.execute(f"copy {schema}.{table} to '{exports / table}.parquet' (format parquet, compression zstd)")
+def default_exports(warehouse: Path) -> Path:
+    """The exports folder of a warehouse: its own, so two warehouses in one folder never share one."""
+    return warehouse.with_name(f"{warehouse.stem}_exports")
+
+
+def _serve(con: duckdb.DuckDBPyConnection, served: Path, schemas: tuple[str, ...] = SERVED_SCHEMAS) -> None:
+    """Copy the served schemas' tables and views into `served` as tables, with their descriptions (the
+    comments persist_docs wrote, or build_info's below) and not-null constraints."""
+    served.unlink(missing_ok=True)
+    listed = ", ".join(map(sql_literal, schemas))
+    relations = con.execute(
+        f"""
+        select schema_name, table_name, comment from duckdb_tables()
+        where database_name = current_database() and schema_name in ({listed})
+        union all
+        select schema_name, view_name, comment from duckdb_views()
+        where database_name = current_database() and schema_name in ({listed}) and not internal
+        order by 1, 2
+        """
+    ).fetchall()
+    columns = con.execute(
+        f"""
+        select schema_name, table_name, column_name, comment, is_nullable from duckdb_columns()
+        where database_name = current_database() and schema_name in ({listed})
+        order by schema_name, table_name, column_index
+        """
+    ).fetchall()
+    con.execute(f"attach {sql_literal(served)} as served")
+    try:
+        for schema in schemas:
+            con.execute(f"create schema served.{schema}")
+        for schema, name, comment in relations:
+            relation = f'served.{schema}."{name}"'
+            con.execute(f'create table {relation} as select * from {schema}."{name}"')
+            con.execute(f"comment on table {relation} is {sql_literal(comment or '')}")
+        for schema, name, column, comment, nullable in columns:
+            qualified = f'served.{schema}."{name}"."{column}"'
+            con.execute(f"comment on column {qualified} is {sql_literal(comment or '')}")
+            if not nullable:
+                con.execute(f'alter table served.{schema}."{name}" alter column "{column}" set not null')
+    finally:
+        con.execute("detach served")
+
+
+def _export(con: duckdb.DuckDBPyConnection, exports: Path) -> None:
+    """Every served table as Parquet, its columns' descriptions and units in the file's Arrow schema."""
+    from loaders.exports import export_tables
+
+    export_tables(con, exports, SERVED_SCHEMAS)
 
 
 def link(path: Path, target: str) -> None:
@@ -100,6 +171,11 @@ def link(path: Path, target: str) -> None:
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(target)
     os.replace(temporary, path)
+
+
+def build_database(published: Path) -> Path:
+    """The whole warehouse a published one was served from (raw, intermediate tables, test failures)."""
+    return published.resolve().with_name(BUILD_FILE)
 
 
 def published_project(warehouse: Path) -> str | None:
@@ -124,20 +200,24 @@ def publish(
     engine: str = "duckdb",
 ) -> str:
     """Publish the build folder `build`; returns the build id. Raises PublishError, leaving what is served."""
-    database = build / "warehouse.duckdb"
+    database, served = build / BUILD_FILE, build / warehouse.name
     if not database.is_file():
         raise PublishError(f"{database}: no such build")
     build_id = build.name
     try:
         with connect(database) as con:
             _write_build_info(con, build_id, project, reports, incremental, engine)
-            _export_marts(con, build / "exports")
+            con.execute("checkpoint")
+            _serve(con, served)
+        with connect(served) as con:
+            _export(con, build / "exports")
             con.execute("checkpoint")
     except duckdb.Error as error:
         raise PublishError(f"{database}: {error}") from error
-    if Path(f"{database}.wal").exists():
-        raise PublishError(f"{database}: its write-ahead log was not folded in at checkpoint")
-    for path in [database, *sorted((build / "exports").iterdir()), build / "exports", build]:
+    for path in (database, served):
+        if Path(f"{path}.wal").exists():
+            raise PublishError(f"{path}: its write-ahead log was not folded in at checkpoint")
+    for path in [database, served, *sorted((build / "exports").iterdir()), build / "exports", build]:
         _fsync(path)
     (build / PUBLISHED).touch()
 
@@ -145,7 +225,7 @@ def publish(
     previous = os.readlink(builds / "current") if (builds / "current").is_symlink() else None
     link(builds / "current", build_id)  # the atomic step
     _fsync(builds)
-    link(warehouse, os.path.relpath(builds / "current" / "warehouse.duckdb", warehouse.parent))
+    link(warehouse, os.path.relpath(builds / "current" / warehouse.name, warehouse.parent))
     link(exports, os.path.relpath(builds / "current" / "exports", exports.parent))
     _prune(builds, keep={build_id, previous})
     return build_id

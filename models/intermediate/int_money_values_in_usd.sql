@@ -8,23 +8,8 @@ metric_values as (
     where quantity = 'money' and has_unit_conversion and rule_broken_code is null and value_canonical is not null
 ),
 
-fx_rates as (
-    select * from {{ ref('fx_rates') }}
-),
-
 units_per_usd as (
-    select
-        currency,
-        rate_kind,
-        rate_date,
-        fiscal_year,
-        source_title || ': ' || source_locator as fx_source,
-        case rate_basis
-            when 'units_per_usd' then cast(rate_as_printed as {{ float64() }})
-            when 'units_per_100_usd' then cast(rate_as_printed as {{ float64() }}) / 100
-            when 'usd_per_unit' then 1 / cast(rate_as_printed as {{ float64() }})
-        end as units_per_usd
-    from fx_rates
+    select * from {{ ref('int_fx_rates_per_usd') }}
 ),
 
 rated as (

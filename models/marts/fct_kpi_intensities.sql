@@ -8,10 +8,21 @@ kpi_catalogue as (
     select * from {{ ref('kpi_catalogue') }}
 ),
 
+company_fiscal_years as (
+    select * from {{ ref('int_company_fiscal_years') }}
+),
+
+fx_rates_per_usd as (
+    select * from {{ ref('int_fx_rates_per_usd') }}
+    where rate_kind = 'annual_average'
+),
+
 described as (
     select
         intensities.company_id,
         intensities.fiscal_year,
+        company_fiscal_years.fiscal_period_start_date,
+        company_fiscal_years.fiscal_period_end_date,
         intensities.metric_code,
         intensities.members,
         {{ member_columns('intensities.members') }},
@@ -35,6 +46,14 @@ described as (
         intensities.denominator_value,
         intensities.denominator_lower,
         intensities.denominator_upper,
+        intensities.denominator_currency,
+        fx_rates_per_usd.units_per_usd as denominator_fx_units_per_usd,
+        -- Money denominators (revenue) in US dollars at the year's average rate: intensities of
+        -- companies reporting in different currencies compare, and sum, in one.
+        case
+            when intensities.denominator_currency = 'USD' then cast(intensities.denominator_value as {{ float64() }})
+            else cast(intensities.denominator_value as {{ float64() }}) / fx_rates_per_usd.units_per_usd
+        end as denominator_value_usd_m,
         intensities.denominator_boundary_code,
         intensities.denominator_source,
         intensities.derived_value,
@@ -60,6 +79,14 @@ described as (
     from intensities
     inner join kpi_catalogue
         on intensities.metric_code = kpi_catalogue.metric_code
+    left join company_fiscal_years
+        on
+            intensities.company_id = company_fiscal_years.company_id
+            and intensities.fiscal_year = company_fiscal_years.fiscal_year
+    left join fx_rates_per_usd
+        on
+            intensities.denominator_currency = fx_rates_per_usd.currency
+            and intensities.fiscal_year = fx_rates_per_usd.fiscal_year
 )
 
 select * from described

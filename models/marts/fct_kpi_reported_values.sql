@@ -12,11 +12,17 @@ kpi_catalogue as (
     select * from {{ ref('kpi_catalogue') }}
 ),
 
+company_fiscal_years as (
+    select * from {{ ref('int_company_fiscal_years') }}
+),
+
 described as (
     select
         metric_values.company_id,
         metric_values.company_name,
         metric_values.fiscal_year,
+        company_fiscal_years.fiscal_period_start_date,
+        company_fiscal_years.fiscal_period_end_date,
         metric_values.metric_code,
         metric_values.members,
         {{ member_columns('metric_values.members') }},
@@ -66,6 +72,10 @@ described as (
     from metric_values
     inner join kpi_catalogue
         on metric_values.metric_code = kpi_catalogue.metric_code
+    left join company_fiscal_years
+        on
+            metric_values.company_id = company_fiscal_years.company_id
+            and metric_values.fiscal_year = company_fiscal_years.fiscal_year
 )
 
 select * from described

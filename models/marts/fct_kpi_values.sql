@@ -13,6 +13,8 @@ latest as (
         reported_values.company_id,
         reported_values.company_name,
         reported_values.fiscal_year,
+        reported_values.fiscal_period_start_date,
+        reported_values.fiscal_period_end_date,
         reported_values.metric_code,
         reported_values.members,
         {{ select_member_columns('reported_values') }},

@@ -143,14 +143,14 @@ def test_a_build_killed_at_any_point_leaves_a_whole_warehouse_served(tmp_path):
         copy.mkdir()
         shutil.copy(source / "warehouse.duckdb", copy / "warehouse.duckdb")
         publish = subprocess.Popen(
-            [PYTHON, "-c", PUBLISH, str(copy), str(warehouse), str(tmp_path / "exports"), str(ROOT)],
+            [PYTHON, "-c", PUBLISH, str(copy), str(warehouse), str(tmp_path / "warehouse_exports"), str(ROOT)],
             start_new_session=True,
         )
         time.sleep(delay)
         os.killpg(publish.pid, signal.SIGKILL)
         publish.wait(timeout=60)
         assert _served(warehouse)[1] in (1, 2)
-        assert os.readlink(tmp_path / "exports") == ".warehouse.duckdb.builds/current/exports"
+        assert os.readlink(tmp_path / "warehouse_exports") == ".warehouse.duckdb.builds/current/exports"
     # The next build says what it found unfinished, serves input one (published, or kept when it was
     # served already) and prunes what was left.
     after = _build(tmp_path, one)
