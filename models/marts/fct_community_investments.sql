@@ -11,10 +11,16 @@ kpi_catalogue as (
     select * from {{ ref('kpi_catalogue') }}
 ),
 
+company_fiscal_years as (
+    select * from {{ ref('int_company_fiscal_years') }}
+),
+
 community as (
     select
         money_values.company_id,
         money_values.fiscal_year,
+        company_fiscal_years.fiscal_period_start_date,
+        company_fiscal_years.fiscal_period_end_date,
         money_values.metric_code,
         kpi_catalogue.name_en as metric_name_en,
         money_values.metric_kind,
@@ -46,6 +52,10 @@ community as (
     from money_values
     inner join kpi_catalogue
         on money_values.metric_code = kpi_catalogue.metric_code
+    left join company_fiscal_years
+        on
+            money_values.company_id = company_fiscal_years.company_id
+            and money_values.fiscal_year = company_fiscal_years.fiscal_year
     where kpi_catalogue.hkex_kpi = 'B8.2'
 )
 

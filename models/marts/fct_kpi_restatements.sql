@@ -11,6 +11,8 @@ pairs as (
     select
         later.company_id,
         later.fiscal_year,
+        later.fiscal_period_start_date,
+        later.fiscal_period_end_date,
         later.metric_code,
         later.members,
         later.canonical_unit,
