@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.audit import input_hashes, project_sha256
+from loaders.exports import export_tables
 from loaders.warehouse import connect, sql_literal
 
 PUBLISHED, FAILED = "published", "failed"  # markers a build folder ends with
@@ -153,13 +154,6 @@ def _serve(con: duckdb.DuckDBPyConnection, served: Path, schemas: tuple[str, ...
         con.execute("detach served")
 
 
-def _export(con: duckdb.DuckDBPyConnection, exports: Path) -> None:
-    """Every served table as Parquet, its columns' descriptions and units in the file's Arrow schema."""
-    from loaders.exports import export_tables
-
-    export_tables(con, exports, SERVED_SCHEMAS)
-
-
 def link(path: Path, target: str) -> None:
     """Point the symlink `path` at `target` in one rename (a symlink replaced, never removed first)."""
     if path.is_symlink() and os.readlink(path) == target:
@@ -210,7 +204,7 @@ def publish(
             con.execute("checkpoint")
             _serve(con, served)
         with connect(served) as con:
-            _export(con, build / "exports")
+            export_tables(con, build / "exports", SERVED_SCHEMAS)
             con.execute("checkpoint")
     except duckdb.Error as error:
         raise PublishError(f"{database}: {error}") from error

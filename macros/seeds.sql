@@ -1,7 +1,7 @@
 {#-
     Seed rows on Spark as literals: dbt-spark's session connection formats its bindings into the SQL
-    unquoted, so a value with an apostrophe ("company's") broke the insert. Spark string literals
-    take backslash escapes.
+    unquoted, so a value with an apostrophe ("company's") broke the insert: literals instead, escaped as
+    Spark's take them (macros/sql_string.sql).
 -#}
 {% macro spark__load_csv_rows(model, agate_table) %}
     {%- set column_override = model['config'].get('column_types', {}) -%}
@@ -16,7 +16,7 @@
                     {%- if value is none -%}
                         cast(null as {{ type }})
                     {%- else -%}
-                        cast('{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}' as {{ type }})
+                        cast({{ spark__sql_string(value) }} as {{ type }})
                     {%- endif -%}
                     {{- ', ' if not loop.last -}}
                 {%- endfor -%}){{ ',' if not loop.last }}

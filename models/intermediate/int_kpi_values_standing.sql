@@ -1,7 +1,8 @@
 -- The one value that stands for each company, fiscal year, metric and members, across documents and the
--- reference data: a document's figure over the reference data's, the latest document's printing over an
--- earlier one's. Money in US dollars (int_money_values_in_usd); itemised facts (single donations) are
--- not yearly figures and stay out. What fct_company_year_kpis pivots.
+-- reference data: the preferred one of int_metric_values_converted (a document's figure over the
+-- reference data's, the latest document's printing over an earlier one's). Money in US dollars
+-- (int_money_values_in_usd); itemised facts (single donations) are not yearly figures and stay out.
+-- What fct_company_year_kpis pivots.
 with
 
 metric_values as (
@@ -14,14 +15,13 @@ money_values as (
     where is_preferred and metric_kind != 'item'
 ),
 
-candidates as (
+standing as (
     select
         company_id,
         fiscal_year,
         metric_code,
         members,
         source_kind,
-        document_fiscal_year,
         cast(value_canonical as {{ float64() }}) as kpi_value
     from metric_values
     union all
@@ -31,31 +31,8 @@ candidates as (
         metric_code,
         members,
         source_kind,
-        document_fiscal_year,
         value_usd_m as kpi_value
     from money_values
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by company_id, fiscal_year, metric_code, members
-            order by case when source_kind = 'report' then 0 else 1 end, document_fiscal_year desc nulls last
-        ) as preference
-    from candidates
-),
-
-standing as (
-    select
-        company_id,
-        fiscal_year,
-        metric_code,
-        members,
-        source_kind,
-        kpi_value
-    from ranked
-    where preference = 1
 )
 
 select * from standing
