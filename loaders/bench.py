@@ -41,6 +41,7 @@ _OTHERS = [
     ("Fleet vehicles", "count"),
     ("Refrigerant leaks", "kg"),
 ]
+_GIGAJOULES = _PARTS["direct energy"][0]
 SIDECAR = """company: null
 fiscal_year: 2024
 language: en
@@ -81,7 +82,11 @@ def write_dataset(path: Path, company_years: int, seed: int = 2024) -> int:
             ]
             lines += [(label, unit, rng.randrange(0, 10**7) / 100) for label, unit in _OTHERS]
             for label, unit, value in lines:
-                out.write(f'{company},{year},{label},{unit},"{value:,.2f}"\n')
+                if label == _GIGAJOULES and n // years % 2:
+                    # Half the companies print it in GJ, as many reports do: x 5 / 18 MWh, which no decimal holds.
+                    out.write(f'{company},{year},{label},GJ,"{value * 3.6:,.3f}"\n')
+                else:
+                    out.write(f'{company},{year},{label},{unit},"{value:,.2f}"\n')
             rows += len(lines)
     return rows
 
@@ -139,7 +144,7 @@ _IDENTITY_SQL = """
         max(value_low) filter (where metric_code = '{total}') as total_low,
         max(value_high) filter (where metric_code = '{total}') as total_high
     from facts group by all"""
-_REFERENCE_UNITS = {"tCO2e": 1, "MWh": 1, "t": 1, "m3": 1, "%": 1, "person": 1, "count": 1, "kg": 0.001}
+_REFERENCE_UNITS = {"tCO2e": 1, "MWh": 1, "t": 1, "m3": 1, "%": 1, "person": 1, "count": 1, "kg": 0.001, "GJ": 1 / 3.6}
 _REFERENCE_SQL = """
 create table labels as select * from (values {labels}) as labels (label_key, metric_code);
 create table units as select * from (values {units}) as units (unit, factor);

@@ -60,6 +60,7 @@ _UNIT = {
     "unit_generic": _TEXT,
     "currency": _TEXT,
     "unit_multiplier": _DECIMAL,
+    "unit_divisor": _DECIMAL,
 }
 
 
@@ -139,6 +140,7 @@ def _unit_columns(printed: str | None, unit: NormalizedUnit | None) -> dict:
         "unit_generic": unit.generic if unit else None,
         "currency": unit.currency if unit else None,
         "unit_multiplier": unit.multiplier if unit else None,
+        "unit_divisor": unit.divisor if unit else None,
     }
 
 
@@ -486,6 +488,7 @@ select
     coalesce(parsed_cells.unit_generic, labels.unit_generic) as unit_generic,
     coalesce(parsed_cells.currency, labels.currency) as currency,
     coalesce(parsed_cells.unit_multiplier, labels.unit_multiplier) as unit_multiplier,
+    coalesce(parsed_cells.unit_divisor, labels.unit_divisor) as unit_divisor,
     null as change_as_printed,
     null as standards_as_printed,
     cells.line_text,

@@ -48,7 +48,7 @@ UNREADABLE_EXIT = 1
 NEAREST_SHOWN = 5
 LISTED = 12  # companies or years named in an error, at most
 SHA_SHOWN = 12
-# Decimal(38, 12) columns hold some conversions computed in floating point (a GJ in MWh): no figure is
+# Derived ratios are floating point, and a GJ in MWh has 12 decimals however it was printed: no figure is
 # shown with more significant digits than this.
 SIGNIFICANT_DIGITS = 12
 
@@ -115,6 +115,8 @@ class Printing:
     value_lower: Decimal | None
     value_upper: Decimal | None
     canonical_unit: str | None
+    canonical_multiplier: Decimal | None
+    canonical_divisor: Decimal | None
     boundary_code: str | None
     footnote_markers: str | None
     mapping_source: str | None
@@ -123,13 +125,6 @@ class Printing:
     is_latest: bool
     line_text: str | None
     usd: UsdValue | None = None
-
-    @property
-    def multiplier(self) -> Decimal | None:
-        """Canonical units per unit as printed: value_canonical / value as printed."""
-        if self.value_canonical is None or not self.value_number_as_printed:
-            return None
-        return _significant(self.value_canonical / self.value_number_as_printed)
 
     @property
     def half_step(self) -> Decimal | None:
@@ -379,7 +374,8 @@ def _printings(con: duckdb.DuckDBPyConnection, marts: set[str], key: tuple[str, 
                reported.value_as_printed, reported.value_number_as_printed, reported.decimals_printed,
                reported.not_reported_as_printed, reported.unit_as_printed, reported.value_qualifier,
                reported.currency, reported.value_canonical, reported.value_lower, reported.value_upper,
-               reported.canonical_unit, reported.boundary_code, reported.footnote_markers, reported.mapping_source,
+               reported.canonical_unit, reported.canonical_multiplier, reported.canonical_divisor,
+               reported.boundary_code, reported.footnote_markers, reported.mapping_source,
                reported.quoted_text, reported.quoted_location, coalesce(reported.is_latest, false) as is_latest,
                {line_text}, {usd}
         from marts.fct_kpi_reported_values as reported
@@ -622,7 +618,7 @@ def number(value: Decimal | float | int | None, step: Decimal | None = None) -> 
     """A number as people write it: thousands separated, no float noise, no trailing zeros, no exponent.
 
     With `step` (the half-width of the figure's interval) it is shown to two digits below that step's
-    first digit: 50,000.00000004 MWh from 180,000 GJ is 50,000 when the printing is ± 0.139 MWh."""
+    first digit: 52,916.666666666667 MWh from 190,500 GJ is 52,916.667 when the printing is ± 0.139 MWh."""
     if value is None:
         return "-"
     exact = _significant(_decimal(value))
@@ -684,11 +680,13 @@ def _conversion(printing: Printing) -> list[str]:
         return [f"nothing to convert: printed {shown!r}, not a number"]
     unit = printing.unit_as_printed or "(no unit printed)"
     lines = []
-    multiplier = printing.multiplier
     step = _step(printing.value_lower, printing.value_upper)
-    if multiplier is not None:
+    if printing.canonical_multiplier is not None and printing.value_canonical is not None:
+        factor = f"× {number(printing.canonical_multiplier)}"
+        if printing.canonical_divisor != 1:  # GJ -> MWh is × 5 ÷ 18: no decimal holds it
+            factor += f" ÷ {number(printing.canonical_divisor)}"
         lines.append(
-            f"{number(printing.value_number_as_printed)} {unit} × {number(multiplier)} = "
+            f"{number(printing.value_number_as_printed)} {unit} {factor} = "
             f"{number(printing.value_canonical, step)} {printing.canonical_unit}"
         )
     if printing.half_step is not None:

@@ -85,7 +85,8 @@ def _figure(value: ReportedValue) -> Figure | None:
     if value.value_number is None or value.unit_multiplier is None or value.unit_normalized is None:
         return None
     half = Decimal(5) * Decimal(10) ** -((value.decimals_printed or 0) + 1)
-    return value.value_number * value.unit_multiplier, half * value.unit_multiplier, value.unit_normalized
+    factor = value.unit_multiplier / value.unit_divisor
+    return value.value_number * factor, half * factor, value.unit_normalized
 
 
 @cache

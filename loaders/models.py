@@ -147,7 +147,8 @@ class ReportedValue(NamedTuple):
     unit_normalized: str | None  # pint-normalised unit, such as "tCO2e", "MWh", "t/CNY m"
     unit_generic: str | None  # the same with any currency as ¤: "t/¤ m"
     currency: str | None
-    unit_multiplier: Decimal | None  # value in unit_normalized = printed value x unit_multiplier
+    unit_multiplier: Decimal | None  # value in unit_normalized = printed value x unit_multiplier / unit_divisor
+    unit_divisor: Decimal | None  # 1 unless the conversion has no exact decimal (GJ -> MWh: x 5 / 18)
     change_as_printed: str | None
     standards_as_printed: str | None
     line_text: str

@@ -205,7 +205,7 @@ def read_cell(
                 printed = normalize_unit(parsed.printed_unit)
             except UnitError:
                 raise RowError("malformed_number", f"malformed number {text.strip()!r}") from None
-            if row_unit is not None and (printed.unit, printed.multiplier) != (row_unit.unit, row_unit.multiplier):
+            if row_unit is not None and printed != row_unit:
                 raise RowError(
                     "unit_conflict",
                     f"{text.strip()!r} prints the unit {parsed.printed_unit!r}; the row's is {unit_printed!r}",
@@ -467,6 +467,7 @@ def _validated(
                         normal.generic if normal else None,  # unit_generic
                         normal.currency if normal else None,  # currency
                         normal.multiplier if normal else None,  # unit_multiplier
+                        normal.divisor if normal else None,  # unit_divisor
                         row.change_text,  # change_as_printed
                         row.standards_text,  # standards_as_printed
                         row.row_text,  # line_text

@@ -35,6 +35,7 @@ def _reference_unit(row: Row) -> Row:
         "unit_generic": unit.generic,
         "currency": unit.currency or "",
         "unit_multiplier": format(unit.multiplier.normalize(), "f"),
+        "unit_divisor": format(unit.divisor.normalize(), "f"),
     }
 
 

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, getcontext
+from fractions import Fraction
 from functools import lru_cache
 
 import opencc
@@ -27,7 +28,8 @@ import pint
 
 getcontext().prec = 34
 
-_REGISTRY = pint.UnitRegistry(non_int_type=Decimal, autoconvert_offset_to_baseunit=False)
+# Exact fractions: GJ to MWh is 5/18, which no decimal holds; stored as a multiplier and a divisor.
+_REGISTRY = pint.UnitRegistry(non_int_type=Fraction, autoconvert_offset_to_baseunit=False)
 for _definition in (
     "gram_co2e = [co2e] = gCO2e",
     "kgCO2e = 1000 * gram_co2e",
@@ -184,7 +186,7 @@ _REFUSED: tuple[tuple[re.Pattern[str], str], ...] = (
 _PER = re.compile(r"\s*[/╱∕⁄]\s*(?:每\s*)?|\s+per\s+|每")
 
 
-_STORED = Decimal("1e-12")
+_STORED_FRACTION = Fraction(1, 10**12)
 
 
 class UnitError(ValueError):
@@ -196,7 +198,8 @@ class NormalizedUnit:
     unit: str  # "tCO2e", "t/CNY m"
     generic: str  # the same with any currency written as ¤: "t/¤ m"
     currency: str | None
-    multiplier: Decimal  # value in `unit` = printed value x multiplier
+    multiplier: Decimal  # value in `unit` = printed value x multiplier / divisor
+    divisor: Decimal = Decimal(1)  # 1 unless the conversion has no exact decimal of 12 places (GJ -> MWh: 5 / 18)
 
 
 _TO_SIMPLIFIED = opencc.OpenCC("t2s")
@@ -267,7 +270,7 @@ def _side(text: str, printed: str) -> pint.Quantity:
         words = _NOISE.sub(" ", text[: explicit.start()] + text[explicit.end() :]).split()
         if words:
             raise UnitError(f"unknown unit {printed.strip()!r}")
-        return _REGISTRY.Quantity(scale, _CO2E_UNITS[explicit.group("unit")])
+        return _REGISTRY.Quantity(Fraction(scale), _CO2E_UNITS[explicit.group("unit")])
     is_co2e = bool(_CO2E.search(text))
     text = _CO2E.sub(" ", text)
     if text.startswith("%") or text.startswith("percent"):  # "% of total fleet": the rest says of what
@@ -277,7 +280,7 @@ def _side(text: str, printed: str) -> pint.Quantity:
     units = [_UNIT_WORDS[w] for w in words if w in _UNIT_WORDS]
     if len(units) != 1 or len(words) != 1:
         raise UnitError(f"unknown unit {printed.strip()!r}")
-    quantity = _REGISTRY.Quantity(scale, units[0])
+    quantity = _REGISTRY.Quantity(Fraction(scale), units[0])
     if is_co2e and not quantity.check("[mass]"):  # "litres of diesel CO2e": what is the emission?
         raise UnitError(f"unknown unit {printed.strip()!r}: only a mass can be a CO2 equivalent")
     if is_co2e:
@@ -285,15 +288,15 @@ def _side(text: str, printed: str) -> pint.Quantity:
     return quantity
 
 
-def _preferred(quantity: pint.Quantity, printed: str) -> tuple[str, str | None, Decimal]:
+def _preferred(quantity: pint.Quantity, printed: str) -> tuple[str, str | None, Fraction]:
     for target, name in _PREFERRED:
         target_quantity = _REGISTRY.Quantity(1, target) if "*" not in target else _REGISTRY(target)
         if quantity.dimensionality == target_quantity.dimensionality:
             multiplier = (quantity / target_quantity).to("dimensionless").magnitude
             currency = name.split()[0] if name.split()[0] in CURRENCIES else None
-            return name, currency, Decimal(multiplier)
+            return name, currency, Fraction(multiplier)
     if quantity.dimensionless:
-        return "%", None, Decimal(quantity.to("percent").magnitude)
+        return "%", None, Fraction(quantity.to("percent").magnitude)
     raise UnitError(f"unit {printed.strip()!r} is not a kind of quantity the warehouse stores")
 
 
@@ -309,7 +312,7 @@ def normalize_unit(printed: str, magnitude: str | None = None) -> NormalizedUnit
         if pattern.search(text):
             raise UnitError(f"unknown unit {printed.strip()!r}: {reason}")
     if re.match(r"^(?:%|percent\b|per cent\b)", text):  # "% of total waste (w/o construction)": of what
-        return NormalizedUnit(unit="%", generic="%", currency=None, multiplier=Decimal(1).quantize(_STORED))
+        return NormalizedUnit(unit="%", generic="%", currency=None, multiplier=Decimal(1))
     sides = _PER.split(text, maxsplit=1)
     try:
         numerator = _side(sides[0], printed)
@@ -320,8 +323,13 @@ def normalize_unit(printed: str, magnitude: str | None = None) -> NormalizedUnit
     except pint.PintError as error:
         raise UnitError(f"unknown unit {printed.strip()!r} ({error})") from None
     generic = name.replace(currency, GENERIC_CURRENCY) if currency else name
-    # Stored as DECIMAL(38, 12): GJ -> MWh (1/3.6) keeps 12 decimals, a relative error below 1e-11.
-    stored = multiplier.quantize(_STORED)
-    if not stored:
-        raise UnitError(f"unit {printed.strip()!r} is too small to store ({multiplier} of {name})")
-    return NormalizedUnit(unit=name, generic=generic, currency=currency, multiplier=stored)
+    stored, divisor = _stored(multiplier)
+    return NormalizedUnit(unit=name, generic=generic, currency=currency, multiplier=stored, divisor=divisor)
+
+
+def _stored(multiplier: Fraction) -> tuple[Decimal, Decimal]:
+    """A multiplier as DECIMAL(38, 12) columns, exactly: a decimal where it has one of 12 places (kWh -> MWh is
+    0.001), else its numerator and denominator (GJ -> MWh is 5 / 18), so no conversion adds rounding."""
+    if (multiplier / _STORED_FRACTION).denominator == 1:
+        return Decimal(multiplier.numerator) / Decimal(multiplier.denominator), Decimal(1)
+    return Decimal(multiplier.numerator), Decimal(multiplier.denominator)

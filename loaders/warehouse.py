@@ -30,7 +30,7 @@ from loaders.models import (
 )
 
 # Bumped whenever a `raw` table changes shape: `raw` is rebuilt from the documents then.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 # DuckDB's working memory in every connection of a build, as profiles.yml gives dbt's: beyond it DuckDB
 # spills to disk beside the warehouse. Set DUCKDB_MEMORY_LIMIT to bound a build on a smaller machine.

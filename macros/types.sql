@@ -7,6 +7,19 @@
     decimal(38, 12)
 {%- endmacro %}
 
+{#- Whole numbers beyond BIGINT, for exact ratios in units of 10^-12 (macros/intervals.sql). -#}
+{% macro exact_integer() -%}
+    {{ return(adapter.dispatch('exact_integer')()) }}
+{%- endmacro %}
+
+{% macro default__exact_integer() -%}
+    decimal(38, 0)
+{%- endmacro %}
+
+{% macro duckdb__exact_integer() -%}
+    hugeint
+{%- endmacro %}
+
 {#- 64-bit floating point, for ratios of exact values (DuckDB's `float` is 32-bit). -#}
 {% macro float64() -%}
     {{ return(adapter.dispatch('float64')()) }}

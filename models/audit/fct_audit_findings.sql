@@ -34,6 +34,10 @@ audit_exceptions as (
     select * from {{ ref('audit_exceptions') }}
 ),
 
+company_fiscal_years as (
+    select * from {{ ref('int_company_fiscal_years') }}
+),
+
 unioned as (
     {%- for check in checks %}
         select {{ select_finding_columns(check) }}
@@ -64,32 +68,38 @@ excepted as (
 
 ordered as (
     select
-        finding_id,
-        check_code,
-        check_title,
-        severity,
-        status,
-        is_excepted,
-        subject_key,
-        company_id,
-        fiscal_year,
-        document_path,
-        subject,
-        members,
-        metrics_involved,
-        inputs,
-        expected_lower,
-        expected_upper,
-        actual_lower,
-        actual_upper,
-        unit,
-        status_reason,
-        message,
-        exception_reason,
-        exception_accepted_by,
-        exception_accepted_on,
-        status = 'fail' and severity = 'hard' and not is_excepted as fails_build
+        excepted.finding_id,
+        excepted.check_code,
+        excepted.check_title,
+        excepted.severity,
+        excepted.status,
+        excepted.is_excepted,
+        excepted.subject_key,
+        excepted.company_id,
+        excepted.fiscal_year,
+        company_fiscal_years.fiscal_period_start_date,
+        company_fiscal_years.fiscal_period_end_date,
+        excepted.document_path,
+        excepted.subject,
+        excepted.members,
+        excepted.metrics_involved,
+        excepted.inputs,
+        excepted.expected_lower,
+        excepted.expected_upper,
+        excepted.actual_lower,
+        excepted.actual_upper,
+        excepted.unit,
+        excepted.status_reason,
+        excepted.message,
+        excepted.exception_reason,
+        excepted.exception_accepted_by,
+        excepted.exception_accepted_on,
+        excepted.status = 'fail' and excepted.severity = 'hard' and not excepted.is_excepted as fails_build
     from excepted
+    left join company_fiscal_years
+        on
+            excepted.company_id = company_fiscal_years.company_id
+            and excepted.fiscal_year = company_fiscal_years.fiscal_year
 )
 
 select * from ordered

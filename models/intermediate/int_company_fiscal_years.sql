@@ -1,10 +1,19 @@
--- Each company-year with values, with the dates its fiscal year runs between: the company's fiscal year
--- end and naming from seeds/companies.csv, or the calendar year where the seed does not list the company
--- (has_stated_fiscal_year false). The one place the marts' fiscal period dates come from.
+-- Each company-year the warehouse holds anything for (a value, mapped or not, or a document), with the
+-- dates its fiscal year runs between: the company's fiscal year end and naming from seeds/companies.csv,
+-- or the calendar year where the seed does not list the company (has_stated_fiscal_year false). The one
+-- place the marts' fiscal period dates come from.
 with
 
 metric_values as (
     select * from {{ ref('int_metric_values_converted') }}
+),
+
+reported_values as (
+    select * from {{ ref('int_reported_values_mapped') }}
+),
+
+documents as (
+    select * from {{ ref('stg_reports__documents') }}
 ),
 
 companies as (
@@ -12,10 +21,21 @@ companies as (
 ),
 
 company_years as (
-    select distinct
+    select
         company_id,
         fiscal_year
     from metric_values
+    union
+    select
+        company_id,
+        fiscal_year
+    from reported_values
+    union
+    select
+        company_id,
+        fiscal_year
+    from documents
+    where fiscal_year is not null
 ),
 
 with_year_end as (

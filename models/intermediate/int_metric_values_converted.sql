@@ -1,5 +1,5 @@
 -- Printed values in their metric's canonical unit, with the interval their rounding allows.
--- The loaders normalised each printed unit with pint (unit_normalized, unit_multiplier); here the
+-- The loaders normalised each printed unit with pint (unit_normalized, unit_multiplier, unit_divisor); here the
 -- normalised unit must be the metric's canonical unit, or reach it through a declared convention
 -- (a mass printed for an emission is tonnes of CO2e). Otherwise the unit does not fit the metric:
 -- flagged, not converted. Money-based units keep their currency: `t/¤ m` fits `t/CNY m`.
@@ -35,6 +35,7 @@ with_conversion as (
                 else unit_conventions.multiplier
             end as {{ exact_decimal() }}
         ) as multiplier,
+        metric_values.unit_divisor as divisor,
         metric_values.unit_generic = kpi_catalogue.canonical_unit
         or unit_conventions.multiplier is not null as has_unit_conversion,
         metric_values.unit_generic is not null as has_unit
@@ -51,15 +52,15 @@ with_conversion as (
 converted as (
     select
         *,
-        {{ canonical_value('value_number', 'multiplier') }} as value_canonical,
-        {{ half_width('multiplier', 'decimals_printed') }} as half_width
+        {{ converted_value('value_number', 'multiplier', 'divisor') }} as value_canonical,
+        {{ converted_value(half_unit('decimals_printed'), 'multiplier', 'divisor') }} as half_width
     from with_conversion
 ),
 
 bounded as (
     select
         *,
-        {{ rounding_interval('value_canonical', 'half_width', 'value_qualifier') }}
+        {{ rounding_interval('value_number', 'decimals_printed', 'multiplier', 'divisor', 'value_qualifier') }}
     from converted
 ),
 

@@ -41,6 +41,8 @@ described as (
         metric_values.value_as_printed,
         metric_values.value_number as value_number_as_printed,
         metric_values.decimals_printed,
+        metric_values.multiplier as canonical_multiplier,
+        metric_values.divisor as canonical_divisor,
         metric_values.not_reported_as_printed,
         metric_values.unit_as_printed,
         metric_values.currency,

@@ -7,39 +7,49 @@ reported_values as (
     select * from {{ ref('int_reported_values_mapped') }}
 ),
 
+company_fiscal_years as (
+    select * from {{ ref('int_company_fiscal_years') }}
+),
+
 described as (
     select
-        document_sha256,
-        document_path,
-        company_id,
-        fiscal_year,
-        table_index,
-        table_heading,
-        section_heading,
-        line_number,
-        column_number,
-        location,
-        page_number,
-        column_label,
-        label_as_printed,
-        label_key,
-        value_as_printed,
-        value_number as value_number_as_printed,
-        decimals_printed,
-        value_qualifier,
-        not_reported_as_printed,
-        unit_as_printed,
-        footnote_markers,
-        change_as_printed,
-        change_number,
-        change_decimals,
-        standards_as_printed,
-        metric_code,
-        members,
-        mapping_source,
-        is_mapped,
-        line_text
+        reported_values.document_sha256,
+        reported_values.document_path,
+        reported_values.company_id,
+        reported_values.fiscal_year,
+        company_fiscal_years.fiscal_period_start_date,
+        company_fiscal_years.fiscal_period_end_date,
+        reported_values.table_index,
+        reported_values.table_heading,
+        reported_values.section_heading,
+        reported_values.line_number,
+        reported_values.column_number,
+        reported_values.location,
+        reported_values.page_number,
+        reported_values.column_label,
+        reported_values.label_as_printed,
+        reported_values.label_key,
+        reported_values.value_as_printed,
+        reported_values.value_number as value_number_as_printed,
+        reported_values.decimals_printed,
+        reported_values.value_qualifier,
+        reported_values.not_reported_as_printed,
+        reported_values.unit_as_printed,
+        reported_values.footnote_markers,
+        reported_values.change_as_printed,
+        reported_values.change_number,
+        reported_values.change_decimals,
+        reported_values.standards_as_printed,
+        reported_values.metric_code,
+        reported_values.members,
+        reported_values.mapping_source,
+        reported_values.is_mapped,
+        reported_values.line_text
     from reported_values
+    left join company_fiscal_years
+        on
+            reported_values.company_id = company_fiscal_years.company_id
+            and reported_values.fiscal_year = company_fiscal_years.fiscal_year
 )
 
 select * from described

@@ -23,6 +23,10 @@ metric_values as (
     where source_kind = 'report' and rule_broken_code is not null
 ),
 
+company_fiscal_years as (
+    select * from {{ ref('int_company_fiscal_years') }}
+),
+
 located as (
     select
         documents.company_id,
@@ -79,6 +83,31 @@ rejected as (
     select * from located
     union all
     select * from rules_broken
+),
+
+dated as (
+    select
+        rejected.company_id,
+        rejected.fiscal_year,
+        company_fiscal_years.fiscal_period_start_date,
+        company_fiscal_years.fiscal_period_end_date,
+        rejected.document_path,
+        rejected.document_sha256,
+        rejected.line_number,
+        rejected.location,
+        rejected.page_number,
+        rejected.column_number,
+        rejected.table_heading,
+        rejected.line_text,
+        rejected.reason_code,
+        rejected.reason,
+        rejected.metric_code,
+        rejected.members
+    from rejected
+    left join company_fiscal_years
+        on
+            rejected.company_id = company_fiscal_years.company_id
+            and rejected.fiscal_year = company_fiscal_years.fiscal_year
 )
 
-select * from rejected
+select * from dated

@@ -242,9 +242,24 @@ def test_an_inexact_conversion_is_shown_without_float_noise(warehouse):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "value      50,000 MWh  [49,999.861 .. 50,000.139]" in out
-    assert "conversion   180,000 GJ × 0.277777777778 = 50,000 MWh" in out
+    assert "conversion   180,000 GJ × 5 ÷ 18 = 50,000 MWh" in out
     assert "0 decimals printed: ± 0.5 GJ → [49,999.861 .. 50,000.139] MWh" in out
     assert "0000000" not in out
+
+
+def test_a_conversion_no_decimal_holds_is_exact_to_the_last_stored_digit(warehouse):
+    # 180,000 GJ is 50,000 MWh exactly; 190,500 GJ is 52,916.6 recurring MWh, stored rounded to 12 places,
+    # its interval's ends rounded outwards so that it holds the exact one: no digit comes from a rounded factor.
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select fiscal_year, value_canonical, value_lower, value_upper, canonical_multiplier, canonical_divisor"
+            " from marts.fct_kpi_reported_values where company_id = 'northwind' and metric_code = 'energy_total'"
+            " order by fiscal_year"
+        ).fetchall()
+    assert rows == [
+        (2022, Decimal("52916.666666666667"), Decimal("52916.527777777777"), Decimal("52916.805555555556"), 5, 18),
+        (2023, Decimal("50000"), Decimal("49999.861111111111"), Decimal("50000.138888888889"), 5, 18),
+    ]
 
 
 def test_numbers_and_members_are_written_as_people_write_them():

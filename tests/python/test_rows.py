@@ -64,6 +64,7 @@ def test_every_field_of_a_value_is_where_its_name_says():
         "unit_generic": "t/¤ m",
         "currency": "EUR",
         "unit_multiplier": Decimal(1),
+        "unit_divisor": Decimal(1),
         "change_as_printed": "−1.6%",
         "standards_as_printed": "GRI 305-1",
         "line_text": "Greenhouse gas emissions per revenue [A]  t/EUR million  < 1,234.56",

@@ -152,7 +152,7 @@ def test_a_header_row_gives_each_year_column_its_year(tmp_path):
         ("direct energy consumption", 2019, "FY2019", "5,218", "MWh"),
         ("direct energy consumption", 2018, "FY2018", "N/A", "MWh"),
     ]
-    assert values[2].unit_multiplier == Decimal("0.277777777778")  # GJ -> MWh
+    assert (values[2].unit_multiplier, values[2].unit_divisor) == (5, 18)  # GJ -> MWh, exactly
 
 
 def test_simplified_chinese_with_full_width_digits_reads_the_same_values(xiaomi_metadata):

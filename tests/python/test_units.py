@@ -1,6 +1,7 @@
 import csv
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -8,7 +9,7 @@ from loaders.units import UnitError, normalize_unit
 
 from .helpers import ROOT
 
-MWH_PER_GJ = Decimal("0.277777777778")
+MWH_PER_GJ = Fraction(5, 18)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +55,12 @@ MWH_PER_GJ = Decimal("0.277777777778")
 def test_printed_units_normalise_with_their_scale(printed, unit, multiplier):
     normal = normalize_unit(printed)
     assert normal.unit == unit
-    assert normal.multiplier == pytest.approx(Decimal(multiplier), rel=Decimal("1e-11"))
+    assert exact(normal) == Fraction(multiplier)
+
+
+def exact(normal) -> Fraction:
+    """The conversion a normalised unit stores, as the exact fraction it is."""
+    return Fraction(normal.multiplier) / Fraction(normal.divisor)
 
 
 def test_currency_is_kept_apart_for_the_catalogue():
@@ -81,7 +87,7 @@ def test_every_catalogue_unit_is_a_normal_form_the_loaders_produce():
         assert normalize_unit(printed).generic == unit, unit
 
 
-# Units as reports print them: printed unit -> normalised unit and its exact multiplier (12 decimals).
+# Units as reports print them: printed unit -> normalised unit and its exact conversion.
 REPORTED_UNITS = [
     # masses
     ("kg", "t", "0.001"),
@@ -136,14 +142,14 @@ REPORTED_UNITS = [
     ("kWh in '000s", "MWh", "1"),
     ("'000 kWh", "MWh", "1"),
     ("thousand kWh", "MWh", "1"),
-    ("GJ", "MWh", "0.277777777778"),
-    ("TJ", "MWh", "277.777777777778"),
-    ("PJ", "MWh", "277777.777777777778"),
-    ("MJ", "MWh", "0.000277777778"),
+    ("GJ", "MWh", "5/18"),
+    ("TJ", "MWh", "2500/9"),
+    ("PJ", "MWh", "2500000/9"),
+    ("MJ", "MWh", "1/3600"),
     ("千瓦時", "MWh", "0.001"),
     ("兆瓦時", "MWh", "1"),
     ("百萬千瓦時", "MWh", "1000"),
-    ("吉焦", "MWh", "0.277777777778"),
+    ("吉焦", "MWh", "5/18"),
     # distance
     ("km", "km", "1"),
     ("kilometres", "km", "1"),
@@ -154,7 +160,7 @@ REPORTED_UNITS = [
     ("km travelled", "km", "1"),
     ("kWh of electricity", "MWh", "0.001"),
     ("m3 of natural gas", "m3", "1"),
-    ("GJ of natural gas", "MWh", "0.277777777778"),
+    ("GJ of natural gas", "MWh", "5/18"),
     ("度電", "MWh", "0.001"),
     # intensities
     ("gCO2e/MJ", "tCO2e/MWh", "0.0036"),
@@ -219,7 +225,15 @@ REPORTED_UNITS = [
 @pytest.mark.parametrize(("printed", "unit", "multiplier"), REPORTED_UNITS)
 def test_units_as_reports_print_them(printed, unit, multiplier):
     normal = normalize_unit(printed)
-    assert (normal.unit, normal.multiplier) == (unit, Decimal(multiplier))
+    assert (normal.unit, exact(normal)) == (unit, Fraction(multiplier))
+
+
+def test_a_conversion_no_decimal_holds_is_stored_as_its_numerator_and_denominator():
+    # A decimal where one of 12 places is exact (no division in SQL), else a fraction: nothing rounded.
+    assert (normalize_unit("kWh").multiplier, normalize_unit("kWh").divisor) == (Decimal("0.001"), 1)
+    assert (normalize_unit("thousand GJ").multiplier, normalize_unit("thousand GJ").divisor) == (2500, 9)
+    assert (normalize_unit("MJ").multiplier, normalize_unit("MJ").divisor) == (1, 3600)
+    assert normalize_unit("GJ per employee").divisor == 18
 
 
 @pytest.mark.parametrize(

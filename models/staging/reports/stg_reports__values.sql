@@ -31,6 +31,7 @@ renamed as (
         unit_generic,
         currency,
         cast(unit_multiplier as {{ exact_decimal() }}) as unit_multiplier,
+        cast(unit_divisor as {{ exact_decimal() }}) as unit_divisor,
         change_as_printed,
         cast(change_number as {{ exact_decimal() }}) as change_number,
         change_decimals,
