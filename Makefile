@@ -64,6 +64,17 @@ $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-browser.txt
 	@sha256sum requirements-browser.txt > $(BROWSER_STAMP)
 
+# Arelle (make xbrl-check) has a virtual environment of its own: its pins need not match the warehouse's.
+XBRL_VENV := .venv-xbrl
+XBRL_STAMP := $(XBRL_VENV)/.requirements.sha256
+$(XBRL_STAMP): requirements-xbrl.txt
+	@rm -rf $(XBRL_VENV)
+	$(PYTHON) -m venv $(XBRL_VENV)
+	$(XBRL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-xbrl.txt
+	@sha256sum requirements-xbrl.txt > $(XBRL_STAMP)
+# Where make xbrl writes the taxonomy and the xBRL-JSON reports: the warehouse's own folder beside it.
+XBRL ?= $(basename $(WAREHOUSE))_xbrl
+
 # Where dbt runs: duckdb, or spark (a local Spark session; requirements-spark.txt, Java 17).
 ENGINE ?= duckdb
 
@@ -92,6 +103,14 @@ metrics: $(STAMP) ## Query METRICS from the semantic layer (MetricFlow) by compa
 explain: $(STAMP) ## Print one figure's lineage from WAREHOUSE: COMPANY=xiaomi YEAR=2019 METRIC=ghg_scope_1 [MEMBERS="axis=member ..."]
 	$(BIN)/python -m loaders explain $(COMPANY) $(YEAR) $(METRIC) $(addprefix --members ,$(MEMBERS)) --warehouse $(WAREHOUSE)
 
+.PHONY: xbrl
+xbrl: $(STAMP) ## Write WAREHOUSE's taxonomy (from the seeds) and each document's facts as xBRL-JSON into XBRL (<name>_xbrl)
+	$(BIN)/python -m loaders xbrl --warehouse $(WAREHOUSE) --out $(XBRL)
+
+.PHONY: xbrl-check
+xbrl-check: $(STAMP) $(XBRL_STAMP) ## make xbrl, then Arelle's Calculations 1.1 (round to nearest) on every report, compared one to one with the identity findings
+	$(BIN)/python -m loaders xbrl-check --warehouse $(WAREHOUSE) --out $(XBRL) --arelle $(XBRL_VENV)/bin/arelleCmdLine
+
 .PHONY: docs
 docs: $(STAMP) ## Generate the dbt docs site (target/docs/static_index.html); fail if anything is undescribed
 	@[ -f $(WAREHOUSE) ] || $(MAKE) --no-print-directory build
@@ -100,13 +119,14 @@ docs: $(STAMP) ## Generate the dbt docs site (target/docs/static_index.html); fa
 	@echo "docs: open $(abspath target/docs/static_index.html) in a browser"
 
 .PHONY: test
-test: $(STAMP) ## Run every test: pytest with lint beside it, then test-dbt
+test: $(STAMP) $(XBRL_STAMP) ## Run every test: pytest with lint beside it, then test-dbt and xbrl-check on its warehouse
 	@# pytest's workers mostly wait on the builds they start, so lint uses the idle core (its output follows
 	@# pytest's); a module's shared builds stay on one worker (--dist loadfile).
 	@mkdir -p target; $(MAKE) --no-print-directory lint > target/lint.log 2>&1 & lint=$$!; \
 	$(BIN)/pytest -m "not reference" -n auto --dist loadfile; pytest=$$?; \
 	wait $$lint; linted=$$?; cat target/lint.log; [ $$pytest -eq 0 ] && [ $$linted -eq 0 ]
 	@$(MAKE) --no-print-directory test-dbt
+	@$(MAKE) --no-print-directory xbrl-check WAREHOUSE=$(TEST_WAREHOUSE)
 
 .PHONY: test-dbt
 test-dbt: $(STAMP) ## dbt unit and data tests and the docs check on a scratch warehouse of the bundled reports
@@ -180,9 +200,9 @@ lock: ## Re-pin requirements.txt from requirements.in (needs the package registr
 	  target/lock/bin/pip freeze --exclude-editable; } > requirements.txt
 
 .PHONY: clean
-clean: ## Remove build output (target/, logs/, audit/), the published warehouse, its builds and exports
-	rm -rf target logs $(AUDIT_DIR) $(WAREHOUSE) $(WAREHOUSE).wal $(BUILDS) $(EXPORTS)
+clean: ## Remove build output (target/, logs/, audit/), the published warehouse, its builds, exports and XBRL
+	rm -rf target logs $(AUDIT_DIR) $(WAREHOUSE) $(WAREHOUSE).wal $(BUILDS) $(EXPORTS) $(XBRL)
 
 .PHONY: distclean
-distclean: clean ## Also remove the virtual environment
-	rm -rf $(VENV)
+distclean: clean ## Also remove the virtual environments
+	rm -rf $(VENV) $(XBRL_VENV)

@@ -189,6 +189,37 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _xbrl(args: argparse.Namespace) -> int:
+    from loaders.xbrl import XbrlError, export
+
+    try:
+        exported = export(args.warehouse, args.out, args.project / "seeds")
+    except XbrlError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    facts = sum(len(facts) for facts in exported.reports.values()) - len(exported.not_exported)
+    print(
+        f"wrote {args.out}/taxonomy ({len(exported.taxonomy.concepts)} concepts, "
+        f"{len(exported.taxonomy.calculations)} calculation networks) and {len(exported.reports)} report(s) "
+        f"with {facts} facts; {len(exported.not_exported)} printed figure(s) have no XBRL form "
+        f"({args.out}/not-exported.csv)"
+    )
+    return 0
+
+
+def _xbrl_check(args: argparse.Namespace) -> int:
+    from loaders.xbrl import XbrlError
+    from loaders.xbrl_check import check, render
+
+    try:
+        comparison = check(args.warehouse, args.out, args.project / "seeds", args.arelle)
+    except XbrlError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(render(comparison))
+    return 0 if comparison.ok else 1
+
+
 def _explain(args: argparse.Namespace) -> int:
     from loaders.explain import ExplainError, explain, render
 
@@ -338,6 +369,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="built warehouse, read only")
     explain.set_defaults(handler=_explain)
+
+    xbrl = commands.add_parser("xbrl", help="write the generated taxonomy and each document's facts as xBRL-JSON")
+    xbrl.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="built warehouse, read only")
+    xbrl.add_argument("--out", type=Path, required=True, help="folder to write (replaced)")
+    xbrl.add_argument("--project", type=Path, default=Path("."), help="project folder, for seeds")
+    xbrl.set_defaults(handler=_xbrl)
+
+    xbrl_check = commands.add_parser(
+        "xbrl-check", help="xbrl, then compare Arelle's Calculations 1.1 verdicts with the identity findings"
+    )
+    xbrl_check.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="built warehouse, read only")
+    xbrl_check.add_argument("--out", type=Path, required=True, help="folder to write (replaced)")
+    xbrl_check.add_argument("--project", type=Path, default=Path("."), help="project folder, for seeds")
+    xbrl_check.add_argument("--arelle", type=Path, required=True, help="Arelle's arelleCmdLine")
+    xbrl_check.set_defaults(handler=_xbrl_check)
 
     docs = commands.add_parser("docs-check", help="fail when a model, seed, source or column has no description")
     docs.add_argument("target", type=Path, help="dbt target folder holding manifest.json and catalog.json")
