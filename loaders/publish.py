@@ -117,7 +117,8 @@ def default_exports(warehouse: Path) -> Path:
 
 def _serve(con: duckdb.DuckDBPyConnection, served: Path, schemas: tuple[str, ...] = SERVED_SCHEMAS) -> None:
     """Copy the served schemas' tables and views into `served` as tables, with their descriptions (the
-    comments persist_docs wrote, or build_info's below) and not-null constraints."""
+    comments persist_docs wrote, or build_info's below) and not-null constraints. A column without a
+    comment (Spark's tables, copied back, have none) takes its description from marts.dim_mart_columns."""
     served.unlink(missing_ok=True)
     listed = ", ".join(map(sql_literal, schemas))
     relations = con.execute(
@@ -137,6 +138,11 @@ def _serve(con: duckdb.DuckDBPyConnection, served: Path, schemas: tuple[str, ...
         order by schema_name, table_name, column_index
         """
     ).fetchall()
+    try:
+        described = con.execute("select table_name, column_name, description from marts.dim_mart_columns").fetchall()
+    except duckdb.CatalogException:  # a warehouse built before the dictionary existed
+        described = []
+    dictionary = {("marts", table, column): description for table, column, description in described}
     con.execute(f"attach {sql_literal(served)} as served")
     try:
         for schema in schemas:
@@ -147,7 +153,8 @@ def _serve(con: duckdb.DuckDBPyConnection, served: Path, schemas: tuple[str, ...
             con.execute(f"comment on table {relation} is {sql_literal(comment or '')}")
         for schema, name, column, comment, nullable in columns:
             qualified = f'served.{schema}."{name}"."{column}"'
-            con.execute(f"comment on column {qualified} is {sql_literal(comment or '')}")
+            description = comment or dictionary.get((schema, name, column)) or ""
+            con.execute(f"comment on column {qualified} is {sql_literal(description)}")
             if not nullable:
                 con.execute(f'alter table served.{schema}."{name}" alter column "{column}" set not null')
     finally:

@@ -48,6 +48,7 @@ LINKBASES = {
     "calculation": "esg-kpi-cal.xml",
     "definition": "esg-kpi-def.xml",
 }
+DECIMAL_TYPE = "xbrli:decimalItemType"  # a unit the registries have no type for (person, count, hours)
 ROLE_ESRS_ELEMENT = f"{NAMESPACE}/role/esrsElement"
 ROLE_ESRS_DATAPOINT = f"{NAMESPACE}/role/esrsDatapoint"
 
@@ -59,6 +60,10 @@ XBRLDT = "http://xbrl.org/2005/xbrldt"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INSTANCE_XSD = "http://www.xbrl.org/2003/xbrl-instance-2003-12-31.xsd"
 XBRLDT_XSD = "http://www.xbrl.org/2005/xbrldt-2005.xsd"
+DTR_TYPES = "http://www.xbrl.org/dtr/type/2024-01-31"
+DTR_TYPES_XSD = "https://www.xbrl.org/dtr/type/2024-01-31/types.xsd"
+UTR = "http://www.xbrl.org/2009/utr"
+ISO4217 = "http://www.xbrl.org/2003/iso4217"
 ARCROLE_DIMENSIONS = "http://xbrl.org/int/dim/arcrole"
 ARCROLE_SUMMATION = "http://www.xbrl.org/2003/arcrole/summation-item"
 ROLE_LINK = "http://www.xbrl.org/2003/role/link"
@@ -105,9 +110,19 @@ class Axis:
 
 
 @dataclass(frozen=True)
+class XbrlUnit:
+    """How facts of a canonical unit are stated in XBRL (seeds/xbrl_units.csv)."""
+
+    item_type: str
+    oim_unit: str  # ¤ stands for the fact's currency
+    scale_power: int  # XBRL value = canonical value x 10^scale_power
+
+
+@dataclass(frozen=True)
 class Concept:
     name: str
     metric_code: str
+    item_type: str
     fixed: tuple[tuple[str, str], ...]  # the members of unsummed axes the concept stands for
     label_en: str
     label_zh: str
@@ -137,6 +152,7 @@ class Calculation:
 @dataclass(frozen=True)
 class Taxonomy:
     axes: dict[str, Axis]
+    units: dict[str, XbrlUnit]  # by the catalogue's canonical unit (¤ for any currency)
     concepts: dict[str, Concept]  # by name
     calculations: tuple[Calculation, ...]
     not_calculations: tuple[tuple[str, str], ...]  # (identity_code, why it is no XBRL calculation)
@@ -188,6 +204,10 @@ def build_taxonomy(seeds: Path, open_members: dict[str, set[str]] | None = None)
         for row in _read(seeds, "dimension_axes.csv")
     }
     esrs = {(row["metric_code"], row["members"]): row["esrs_element"] for row in _read(seeds, "esrs_elements.csv")}
+    units = {
+        row["unit_generic"]: XbrlUnit(row["item_type"], row["oim_unit"], int(row["scale_power"]))
+        for row in _read(seeds, "xbrl_units.csv")
+    }
     concepts: dict[str, Concept] = {}
     for row in _read(seeds, "kpi_catalogue.csv"):
         metric_axes = [axis for axis in row["axes"].split("|") if axis]
@@ -203,6 +223,7 @@ def build_taxonomy(seeds: Path, open_members: dict[str, set[str]] | None = None)
             concepts[name] = Concept(
                 name=name,
                 metric_code=row["metric_code"],
+                item_type=units[row["canonical_unit"]].item_type if row["canonical_unit"] in units else DECIMAL_TYPE,
                 fixed=fixed,
                 label_en=row["name_en"] + "".join(f", {en}" for _, _, en, _ in variant),
                 label_zh=row["name_zh"] + "".join(f"（{zh}）" for _, _, _, zh in variant),
@@ -211,7 +232,7 @@ def build_taxonomy(seeds: Path, open_members: dict[str, set[str]] | None = None)
                 esrs_element=esrs.get((row["metric_code"], members_key), ""),
             )
     calculations, not_calculations = _calculations(seeds, axes, concepts)
-    return Taxonomy(axes, concepts, calculations, not_calculations)
+    return Taxonomy(axes, units, concepts, calculations, not_calculations)
 
 
 def _calculations(
@@ -329,6 +350,7 @@ def write_taxonomy(taxonomy: Taxonomy, folder: Path) -> Path:
         _el(role, f"{{{LINK}}}usedOn").text = used_on
     _el(schema, f"{{{XS}}}import", namespace=XBRLI, schemaLocation=INSTANCE_XSD)
     _el(schema, f"{{{XS}}}import", namespace=XBRLDT, schemaLocation=XBRLDT_XSD)
+    _el(schema, f"{{{XS}}}import", namespace=DTR_TYPES, schemaLocation=DTR_TYPES_XSD)
 
     def element(name: str, item_type: str, group: str, abstract: bool) -> None:
         attributes = {
@@ -344,7 +366,7 @@ def write_taxonomy(taxonomy: Taxonomy, folder: Path) -> Path:
         _el(schema, f"{{{XS}}}element", **attributes)
 
     for concept in taxonomy.concepts.values():
-        element(concept.name, "xbrli:decimalItemType", "xbrli:item", abstract=False)
+        element(concept.name, concept.item_type, "xbrli:item", abstract=False)
     for axes in taxonomy.breakdowns:
         element(_table(axes), "xbrli:stringItemType", "xbrldt:hypercubeItem", abstract=True)
     for axis in taxonomy.axes.values():
@@ -356,6 +378,7 @@ def write_taxonomy(taxonomy: Taxonomy, folder: Path) -> Path:
             element(axis.member(code), "xbrli:stringItemType", "xbrli:item", abstract=True)
     # ElementTree declares the prefixes of names it writes, not of QNames in values (xbrldt:dimensionItem).
     schema.set("xmlns:xbrldt", XBRLDT)
+    schema.set("xmlns:dtr-types", DTR_TYPES)
     _write(schema, folder / SCHEMA)
     _write_labels(taxonomy, folder)
     _write_definitions(taxonomy, folder)
@@ -525,7 +548,8 @@ select
     reported.fiscal_period_start_date, reported.fiscal_period_end_date, reported.metric_code, reported.members,
     reported.metric_kind, reported.value_canonical, reported.value_number_as_printed, reported.decimals_printed,
     reported.value_qualifier, reported.value_as_printed, reported.not_reported_as_printed, reported.canonical_unit,
-    reported.canonical_multiplier, reported.canonical_divisor, reported.unit_as_printed, reported.location,
+    reported.canonical_multiplier, reported.canonical_divisor, reported.unit_as_printed, reported.currency,
+    reported.location,
     reported.line_number, reported.page_number, reported.column_number, reported.label_as_printed,
     reported.is_first_in_document,
     printed.line_text
@@ -559,6 +583,19 @@ def _measure(unit: str) -> str:
 def _oim_unit(unit: str) -> str:
     """`tCO2e/CNY m` as OIM writes units: esg:tCO2e/esg:CNY_m."""
     return "/".join(_measure(side) for side in unit.split("/", 1))
+
+
+def _stated(taxonomy: Taxonomy, fact: dict) -> tuple[Decimal | None, int, str]:
+    """A fact's canonical value as XBRL states it: the value, the power of ten it was scaled by, the unit."""
+    currency = fact["currency"]
+    unit = fact["canonical_unit"]
+    generic = unit.replace(currency, "¤") if currency else unit
+    stated = taxonomy.units.get(generic)
+    value = fact["value_canonical"]
+    if stated is None:
+        return value, 0, _oim_unit(unit)
+    scaled = value.scaleb(stated.scale_power) if value is not None else None
+    return scaled, stated.scale_power, stated.oim_unit.replace("¤", currency or "")
 
 
 def _power_of_ten(multiplier: Decimal, divisor: Decimal) -> int | None:
@@ -618,11 +655,12 @@ def report(
         }
         if fact["value_number_as_printed"] is None:
             entry["value"] = None  # printed as not reported: a nil fact
-            entry["dimensions"]["unit"] = _oim_unit(fact["canonical_unit"])
+            entry["dimensions"]["unit"] = _stated(taxonomy, fact)[2]
         elif shift is not None:
-            entry["value"] = _number(fact["value_canonical"])
-            entry["decimals"] = fact["decimals_printed"] - shift
-            entry["dimensions"]["unit"] = _oim_unit(fact["canonical_unit"])
+            value, scale, unit = _stated(taxonomy, fact)
+            entry["value"] = _number(value)
+            entry["decimals"] = fact["decimals_printed"] - shift - scale
+            entry["dimensions"]["unit"] = unit
         else:
             # No decimal states the printed precision in the canonical unit: the unit as printed keeps it.
             entry["value"] = _number(fact["value_number_as_printed"])
@@ -644,6 +682,8 @@ def report(
             "namespaces": {
                 PREFIX: NAMESPACE,
                 "company": ENTITY_SCHEME,
+                "utr": UTR,
+                "iso4217": ISO4217,
                 "xbrl": "https://xbrl.org/2021",
                 "xbrli": XBRLI,
             },

@@ -88,6 +88,7 @@ def run_arelle(arelle: Path, report: Path, log: Path) -> list[dict]:
                 str(report),
                 "--validate",
                 "--calc=c11r",
+                "--utr",  # units checked against the concepts' item types
                 "--workOffline",
                 f"--logFile={log}",
                 "--logFileMode=w",

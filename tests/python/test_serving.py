@@ -71,6 +71,31 @@ def test_the_published_warehouse_serves_the_marts_and_build_info_only(published)
     assert query(build, "select count(*) from raw.documents") == [(2,)]
 
 
+def test_a_build_without_comments_serves_the_dictionarys_descriptions(published, tmp_path):
+    """Spark's tables, copied back into DuckDB, carry no comments: the served copy takes each mart column's
+    description from marts.dim_mart_columns, the dictionary the project declares."""
+    from loaders.publish import _serve
+
+    _, warehouse, _ = published
+    build = tmp_path / "build.duckdb"
+    build.write_bytes(warehouse.resolve().with_name("build.duckdb").read_bytes())
+    with duckdb.connect(str(build)) as con:
+        for table, column in con.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = 'marts'"
+        ).fetchall():
+            con.execute(f'comment on column marts."{table}"."{column}" is null')
+        assert con.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'marts' and comment is not null"
+        ).fetchone() == (0,)
+        _serve(con, tmp_path / "served.duckdb")
+    served = query(
+        tmp_path / "served.duckdb",
+        "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'",
+    )
+    assert len(served) > 200 and all(comment for _, _, comment in served)
+    assert ("fct_kpi_values", "value_lower") in {(t, c) for t, c, comment in served if "interval" in comment}
+
+
 def test_every_served_table_and_column_carries_its_description_as_a_comment(published):
     """A SQL client or BI tool shows what a table and column mean: dbt's descriptions, in the database."""
     _, warehouse, _ = published

@@ -158,7 +158,7 @@ def test_each_document_is_a_report_with_decimals_units_periods_and_its_source_li
     by_concept = {fact["dimensions"]["concept"]: fact for fact in facts.values() if "decimals" in fact}
     total = by_concept["esg:energy_total"]
     # 42.6 thousand MWh: 42600 MWh to the hundred (decimals -2), as printed.
-    assert (total["value"], total["decimals"], total["dimensions"]["unit"]) == ("42600", -2, "esg:MWh")
+    assert (total["value"], total["decimals"], total["dimensions"]["unit"]) == ("42600", -2, "utr:MWh")
     assert total["dimensions"]["period"] == "2023-01-01T00:00:00/2024-01-01T00:00:00"
     assert total["dimensions"]["entity"] == "company:harbour"
     market = by_concept["esg:ghg_scope_2__market_based"]
@@ -166,6 +166,23 @@ def test_each_document_is_a_report_with_decimals_units_periods_and_its_source_li
     note = facts[total["links"]["footnote"]["_"][0]]
     assert note["dimensions"]["concept"] == "xbrl:note"
     assert re.search(r"harbour-2023\.md line \d+: \| Total energy consumption \| '000 MWh \| 42\.6 \|", note["value"])
+
+
+def test_money_and_shares_are_stated_as_xbrl_states_them(checked):
+    # 2,200萬 yuan (CNY 22 m to the 10,000) is CNY 22,000,000 at decimals -4; 0.36 t per CNY m is 0.00000036 t per yuan.
+    _, out, _ = checked
+    facts = {}
+    for name in ("xiaomi-2019-community-investment.csv.json", "xiaomi-2019-esg-report.zh-Hant.txt.json"):
+        report = json.loads((out / "reports" / name).read_text(encoding="utf-8"))
+        facts |= {f["dimensions"]["concept"]: f for f in report["facts"].values() if f.get("decimals") is not None}
+    total = facts["esg:community_investment_total"]
+    assert (total["value"], total["decimals"], total["dimensions"]["unit"]) == ("22000000", -4, "iso4217:CNY")
+    packaging = facts["esg:packaging_per_revenue"]
+    assert (packaging["value"], packaging["decimals"], packaging["dimensions"]["unit"]) == (
+        "0.00000036",
+        8,
+        "utr:t/iso4217:CNY",
+    )
 
 
 def test_a_figure_printed_as_a_bound_is_listed_not_exported(checked):
@@ -184,6 +201,16 @@ def test_the_taxonomy_follows_the_seeds(tmp_path):
     taxonomy = build_taxonomy(seeds)
     catalogue = list(csv.DictReader((seeds / "kpi_catalogue.csv").open(encoding="utf-8")))
     assert {row["metric_code"] for row in catalogue} <= set(taxonomy.concepts)
+    # Each concept has its unit's item type from the Data Type Registry (seeds/xbrl_units.csv).
+    types = {
+        name: taxonomy.concepts[name].item_type for name in ("ghg_scope_1", "energy_total", "revenue", "headcount")
+    }
+    assert types == {
+        "ghg_scope_1": "dtr-types:ghgEmissionsItemType",
+        "energy_total": "dtr-types:energyItemType",
+        "revenue": "xbrli:monetaryItemType",
+        "headcount": "xbrli:decimalItemType",
+    }
     market = taxonomy.concepts["ghg_scope_2__market_based"]
     assert market.esrs_element == "esrs:GrossMarketBasedScope2GreenhouseGasEmissions"
     assert market.label_zh.endswith("（基於市場）")
