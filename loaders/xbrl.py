@@ -281,7 +281,12 @@ def _calculations(
 
 
 def _el(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
-    return ET.SubElement(parent, tag, {k.replace("__", ":"): v for k, v in attributes.items()})
+    return ET.SubElement(parent, tag, attributes)
+
+
+def _role_ref(root: ET.Element, uri: str, role_id: str) -> None:
+    """Declare, in a linkbase, a role the schema defines (roleType `role_id`)."""
+    _el(root, f"{{{LINK}}}roleRef", roleURI=uri, **{_xlink("type"): "simple", _xlink("href"): f"{SCHEMA}#{role_id}"})
 
 
 def _xlink(name: str) -> str:
@@ -403,12 +408,7 @@ def _loc(link: ET.Element, name: str, label: str | None = None) -> str:
 def _write_labels(taxonomy: Taxonomy, folder: Path) -> None:
     root = _linkbase()
     for uri, role_id in ((ROLE_ESRS_ELEMENT, "esrsElement"), (ROLE_ESRS_DATAPOINT, "esrsDatapoint")):
-        _el(
-            root,
-            f"{{{LINK}}}roleRef",
-            roleURI=uri,
-            **{_xlink("type"): "simple", _xlink("href"): f"{SCHEMA}#{role_id}"},
-        )
+        _role_ref(root, uri, role_id)
     link = _el(root, f"{{{LINK}}}labelLink", **{_xlink("type"): "extended", _xlink("role"): ROLE_LINK})
     labelled: list[tuple[str, list[tuple[str, str, str]]]] = []
     for concept in taxonomy.concepts.values():
@@ -451,12 +451,7 @@ def _write_labels(taxonomy: Taxonomy, folder: Path) -> None:
 def _write_definitions(taxonomy: Taxonomy, folder: Path) -> None:
     root = _linkbase()
     for axes in taxonomy.breakdowns:
-        _el(
-            root,
-            f"{{{LINK}}}roleRef",
-            roleURI=_breakdown_role(axes),
-            **{_xlink("type"): "simple", _xlink("href"): f"{SCHEMA}#{_breakdown_role_id(axes)}"},
-        )
+        _role_ref(root, _breakdown_role(axes), _breakdown_role_id(axes))
     for arcrole in ("all", "hypercube-dimension", "dimension-domain", "domain-member", "dimension-default"):
         _el(
             root,
@@ -515,12 +510,7 @@ def _write_definitions(taxonomy: Taxonomy, folder: Path) -> None:
 def _write_calculations(taxonomy: Taxonomy, folder: Path) -> None:
     root = _linkbase()
     for calculation in taxonomy.calculations:
-        _el(
-            root,
-            f"{{{LINK}}}roleRef",
-            roleURI=calculation.role,
-            **{_xlink("type"): "simple", _xlink("href"): f"{SCHEMA}#{calculation.role_id}"},
-        )
+        _role_ref(root, calculation.role, calculation.role_id)
     for calculation in taxonomy.calculations:
         link = _el(root, f"{{{LINK}}}calculationLink", **{_xlink("type"): "extended", _xlink("role"): calculation.role})
         total = _loc(link, calculation.total)
