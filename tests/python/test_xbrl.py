@@ -54,10 +54,14 @@ HONEST = """\
 | Indirect energy consumption | '000 MWh | 30.25 |
 | Total energy consumption | '000 MWh | 42.6 |
 """
+# A missing part: 2023's printed part falls short of the total (the missing one may close the gap); 2022's
+# already exceeds it, and no part not printed is below zero.
 MISSING = """\
 indicator,unit,year,value
 Total energy consumption,MWh,2023,"5,000"
 Direct energy consumption,MWh,2023,"3,000"
+Total energy consumption,MWh,2022,"5,000"
+Direct energy consumption,MWh,2022,"6,000"
 """
 
 
@@ -142,6 +146,8 @@ def test_honest_rounding_is_consistent_for_both_and_for_each_scope_2_method(chec
 
 def test_a_missing_part_is_judged_by_calculations_1_1_only_and_listed(checked):
     result, _, _ = checked
+    exceeded = [line for line in section(result.stdout, "agreed") if "|alder|2022" in line]
+    assert len(exceeded) == 1 and "both inconsistent" in exceeded[0]
     only = section(result.stdout, "judged by Calculations 1.1 only")
     assert len(only) == 1
     line = only[0]

@@ -2,8 +2,8 @@
 -- company-year within each document at the precision the figures were printed: each figure is the
 -- interval its rounding allows, the parts' sum the sum of their intervals (a negative weight takes
 -- the other end), and the identity holds when the total's interval overlaps the parts' (XBRL
--- Calculations 1.1). Not evaluable where a part is not printed in that document, or the total is
--- printed as not reported; and where a document prints two or more parts without their total, that
+-- Calculations 1.1). Not evaluable where a part is not printed in that document (unless the parts
+-- printed already exceed the total, never below zero: that fails), or the total is printed as not reported; and where a document prints two or more parts without their total, that
 -- is said too (the sum has nothing to be checked against). Such a finding names what was rejected
 -- where the missing figure would be: a value of that metric its rules rejected, and the lines the
 -- loader rejected in the same table (their labels never became metrics, so any may be it).
@@ -179,11 +179,23 @@ compared as (
             and coalesce(totals.table_heading, '') = rejected_in_tables.table_heading
 ),
 
+-- The parts printed already beyond the total: no part not printed (never below zero) brings the sum
+-- back, so the identity fails whatever is missing, as Calculations 1.1 finds too.
+exceeded as (
+    select
+        *,
+        coalesce(
+            has_parts_never_below_zero and parts_bounded_below < part_count and parts_lower > total_upper, false
+        ) as is_exceeded_by_parts_printed
+    from compared
+),
+
 judged as (
     select
         *,
         case
             when total_lower is null or total_upper is null then 'not_evaluable'
+            when is_exceeded_by_parts_printed then 'fail'
             when parts_bounded_below < part_count or parts_bounded_above < part_count then 'not_evaluable'
             when {{ intervals_overlap('total_lower', 'total_upper', 'parts_lower', 'parts_upper') }} then 'pass'
             else 'fail'
@@ -191,6 +203,8 @@ judged as (
         case
             when total_lower is null then 'the total ' || total_metric_code || ' is printed as not reported'
             when total_upper is null then 'the total is printed as a lower bound'
+            when is_exceeded_by_parts_printed
+                then 'the parts printed already exceed the total; not printed: ' || missing_parts
             when parts_bounded_below < part_count
                 then
                     'parts not printed as numbers: ' || missing_parts
@@ -198,7 +212,7 @@ judged as (
                     || coalesce('; rejected in the total''s table: ' || rejected_in_table_text, '')
             when parts_bounded_above < part_count then 'a part is printed as a lower bound'
         end as status_reason
-    from compared
+    from exceeded
 ),
 
 findings as (
@@ -218,8 +232,11 @@ findings as (
             as inputs,
         cast(total_lower as {{ float64() }}) as expected_lower,
         cast(total_upper as {{ float64() }}) as expected_upper,
-        -- A sum of some of the parts is no sum: null until every part is printed.
-        case when parts_bounded_below = part_count then cast(parts_lower as {{ float64() }}) end as actual_lower,
+        -- A sum of some of the parts is no sum: null until every part is printed, but for a floor of it.
+        case
+            when parts_bounded_below = part_count or is_exceeded_by_parts_printed
+                then cast(parts_lower as {{ float64() }})
+        end as actual_lower,
         case when parts_bounded_above = part_count then cast(parts_upper as {{ float64() }}) end as actual_upper,
         canonical_unit as unit,
         status,
@@ -230,6 +247,14 @@ findings as (
             else ' cannot be judged'
         end || ' for ' || company_id || ' ' || cast(fiscal_year as {{ dbt.type_string() }}) || ' in ' || document_path
         || case
+            when is_exceeded_by_parts_printed
+                then
+                    ': total ' || {{ metric_with_members('total_metric_code', 'members') }} || ' ' || total_as_printed
+                    || coalesce(' ' || total_unit_as_printed, '') || ' (' || total_location || ') is ['
+                    || {{ format_decimal('total_lower') }} || ', ' || {{ format_decimal('total_upper') }} || '] '
+                    || canonical_unit || '; the parts printed, ' || parts_text || ', already sum to at least '
+                    || {{ format_decimal('parts_lower') }} || ' ' || canonical_unit
+                    || ', and the parts not printed (' || missing_parts || ') are never below zero'
             when status in ('pass', 'fail')
                 then
                     ': total ' || {{ metric_with_members('total_metric_code', 'members') }} || ' ' || total_as_printed

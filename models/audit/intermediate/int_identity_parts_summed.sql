@@ -74,6 +74,7 @@ part_keys as (
         ranked_parts.part_metric_code,
         ranked_parts.part_rank,
         ranked_parts.weight,
+        ranked_parts.weight > 0 and not parts_metrics.is_signed as adds_never_below_zero,
         {{ members_carried(
             "coalesce(ranked_parts.part_members, '')", 'subjects.members', 'parts_metrics.axes', 'subjects.fixed_axes'
         ) }} as part_members
@@ -96,6 +97,8 @@ summed as (
         part_keys.fiscal_year,
         part_keys.members,
         count(reported_values.value_lower) as parts_bounded_below,
+        -- Every part adds a quantity never below zero: the parts printed are a floor of the whole sum.
+        min(case when part_keys.adds_never_below_zero then 1 else 0 end) = 1 as has_parts_never_below_zero,
         count(reported_values.value_upper) as parts_bounded_above,
         sum(
             case
