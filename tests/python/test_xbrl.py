@@ -241,3 +241,27 @@ def test_the_taxonomy_follows_the_seeds(tmp_path):
     assert 'xml:lang="zh">蒸汽消耗量<' in labels
     calculations = (tmp_path / "taxonomy" / "esg-kpi-cal.xml").read_text(encoding="utf-8")
     assert "role/identity/steam_in_energy" in calculations
+
+
+def test_a_missing_warehouse_or_arelle_is_one_line_naming_it(tmp_path):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "loaders", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+
+    missing = run("xbrl", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "x"))
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        f"error: {tmp_path / 'none.duckdb'}: no warehouse there; run make build first\n",
+    )
+    no_arelle = run(
+        "xbrl-check",
+        "--warehouse",
+        str(tmp_path / "none.duckdb"),
+        "--out",
+        str(tmp_path / "x"),
+        "--arelle",
+        str(tmp_path / "arelleCmdLine"),
+    )
+    assert no_arelle.returncode == 1 and "Traceback" not in no_arelle.stderr
+    assert no_arelle.stderr.count("\n") == 1
