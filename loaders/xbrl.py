@@ -24,6 +24,7 @@ keeps its printed unit and decimals: XBRL decimals cannot state its precision in
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 import shutil
@@ -32,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import duckdb
@@ -115,7 +117,8 @@ class XbrlUnit:
 
     item_type: str
     oim_unit: str  # ¤ stands for the fact's currency
-    scale_power: int  # XBRL value = canonical value x 10^scale_power
+    factor: Fraction  # XBRL value = canonical value x factor x 10^scale_power
+    scale_power: int
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ class Calculation:
 @dataclass(frozen=True)
 class Taxonomy:
     axes: dict[str, Axis]
-    units: dict[str, XbrlUnit]  # by the catalogue's canonical unit (¤ for any currency)
+    units: dict[str, list[XbrlUnit]]  # by the catalogue's canonical unit (¤ for any currency), its own first
     concepts: dict[str, Concept]  # by name
     calculations: tuple[Calculation, ...]
     not_calculations: tuple[tuple[str, str], ...]  # (identity_code, why it is no XBRL calculation)
@@ -204,10 +207,11 @@ def build_taxonomy(seeds: Path, open_members: dict[str, set[str]] | None = None)
         for row in _read(seeds, "dimension_axes.csv")
     }
     esrs = {(row["metric_code"], row["members"]): row["esrs_element"] for row in _read(seeds, "esrs_elements.csv")}
-    units = {
-        row["unit_generic"]: XbrlUnit(row["item_type"], row["oim_unit"], int(row["scale_power"]))
-        for row in _read(seeds, "xbrl_units.csv")
-    }
+    units: dict[str, list[XbrlUnit]] = defaultdict(list)
+    for row in _read(seeds, "xbrl_units.csv"):
+        units[row["unit_generic"]].append(
+            XbrlUnit(row["item_type"], row["oim_unit"], Fraction(row["factor"]), int(row["scale_power"]))
+        )
     concepts: dict[str, Concept] = {}
     for row in _read(seeds, "kpi_catalogue.csv"):
         metric_axes = [axis for axis in row["axes"].split("|") if axis]
@@ -223,7 +227,7 @@ def build_taxonomy(seeds: Path, open_members: dict[str, set[str]] | None = None)
             concepts[name] = Concept(
                 name=name,
                 metric_code=row["metric_code"],
-                item_type=units[row["canonical_unit"]].item_type if row["canonical_unit"] in units else DECIMAL_TYPE,
+                item_type=units[row["canonical_unit"]][0].item_type if row["canonical_unit"] in units else DECIMAL_TYPE,
                 fixed=fixed,
                 label_en=row["name_en"] + "".join(f", {en}" for _, _, en, _ in variant),
                 label_zh=row["name_zh"] + "".join(f"（{zh}）" for _, _, _, zh in variant),
@@ -232,7 +236,7 @@ def build_taxonomy(seeds: Path, open_members: dict[str, set[str]] | None = None)
                 esrs_element=esrs.get((row["metric_code"], members_key), ""),
             )
     calculations, not_calculations = _calculations(seeds, axes, concepts)
-    return Taxonomy(axes, units, concepts, calculations, not_calculations)
+    return Taxonomy(axes, dict(units), concepts, calculations, not_calculations)
 
 
 def _calculations(
@@ -575,26 +579,53 @@ def _oim_unit(unit: str) -> str:
     return "/".join(_measure(side) for side in unit.split("/", 1))
 
 
-def _stated(taxonomy: Taxonomy, fact: dict) -> tuple[Decimal | None, int, str]:
-    """A fact's canonical value as XBRL states it: the value, the power of ten it was scaled by, the unit."""
-    currency = fact["currency"]
-    unit = fact["canonical_unit"]
-    generic = unit.replace(currency, "¤") if currency else unit
-    stated = taxonomy.units.get(generic)
-    value = fact["value_canonical"]
-    if stated is None:
-        return value, 0, _oim_unit(unit)
-    scaled = value.scaleb(stated.scale_power) if value is not None else None
-    return scaled, stated.scale_power, stated.oim_unit.replace("¤", currency or "")
+@dataclass(frozen=True)
+class Stated:
+    """A printed figure as XBRL states it."""
+
+    value: Decimal | None
+    decimals: int | None
+    unit: str  # "" for xbrli:pure, which xBRL-JSON writes as no unit
+    is_own_measure: bool = False  # in a measure of the taxonomy's own, as printed
 
 
-def _power_of_ten(multiplier: Decimal, divisor: Decimal) -> int | None:
+def _power_of_ten(factor: Fraction) -> int | None:
     """k where the factor is 10^k, else None (GJ to MWh is 5 / 18)."""
-    if divisor != 1 or multiplier <= 0:
-        return None
-    normal = multiplier.normalize()
-    digits = normal.as_tuple().digits
-    return normal.adjusted() if digits == (1,) else None
+    if factor.denominator == 1 and str(factor.numerator).rstrip("0") == "1":
+        return len(str(factor.numerator)) - 1
+    if factor.numerator == 1 and str(factor.denominator).rstrip("0") == "1":
+        return 1 - len(str(factor.denominator))
+    return None
+
+
+def _stated(taxonomy: Taxonomy, fact: dict) -> Stated | None:
+    """The printed figure in the first unit of seeds/xbrl_units.csv for its canonical unit that states its
+    printed precision exactly (a power of ten away: 1,000 GJ is GJ, not MWh); in a measure of the taxonomy's
+    own where the registries have no unit for it; None where they have some, but none states it."""
+    currency = fact["currency"]
+    generic = fact["canonical_unit"].replace(currency, "¤") if currency else fact["canonical_unit"]
+    printed, decimals = fact["value_number_as_printed"], fact["decimals_printed"]
+    factor = Fraction(fact["canonical_multiplier"]) / Fraction(fact["canonical_divisor"])
+    candidates = taxonomy.units.get(generic)
+    if not candidates:
+        shift = _power_of_ten(factor)
+        if shift is None:  # no decimals state the printed precision in the canonical unit: the printed unit does
+            return Stated(printed, decimals, _measure(fact["unit_as_printed"] or "pure"), is_own_measure=True)
+        return Stated(_scaled(printed, shift), _less(decimals, shift), _oim_unit(fact["canonical_unit"]))
+    for unit in candidates:
+        shift = _power_of_ten(factor * unit.factor * Fraction(10) ** unit.scale_power)
+        if shift is not None or printed is None:
+            oim_unit = unit.oim_unit.replace("¤", currency or "")
+            return Stated(_scaled(printed, shift), _less(decimals, shift), "" if oim_unit == "xbrli:pure" else oim_unit)
+    return None
+
+
+def _scaled(value: Decimal | None, shift: int | None) -> Decimal | None:
+    return value.scaleb(shift) if value is not None and shift is not None else None
+
+
+def _less(decimals: int | None, shift: int | None) -> int | None:
+    return decimals - shift if decimals is not None and shift is not None else None
 
 
 def _number(value: Decimal) -> str:
@@ -631,39 +662,46 @@ def report(
                 )
             )
             continue
+        stated = _stated(taxonomy, fact)
+        if stated is None:
+            fact["xbrl_concept"] = None
+            refused.append(
+                NotExported(
+                    fact["document_path"],
+                    where,
+                    fact["metric_code"],
+                    fact["value_as_printed"],
+                    f"no unit of the registries for {fact['canonical_unit']} states its printed precision exactly",
+                )
+            )
+            continue
         members = parse_members(fact["members"])
         concept, dimensions = taxonomy.concept_for(fact["metric_code"], members)
         end = fact["fiscal_period_end_date"] + timedelta(days=1)
-        shift = _power_of_ten(fact["canonical_multiplier"], fact["canonical_divisor"])
         entry: dict = {
             "dimensions": {
                 "concept": f"{PREFIX}:{concept}",
                 "entity": f"company:{fact['company_id']}",
                 "period": f"{fact['fiscal_period_start_date'].isoformat()}T00:00:00/{end.isoformat()}T00:00:00",
+                **({"unit": stated.unit} if stated.unit else {}),
                 **{f"{PREFIX}:{axis}": f"{PREFIX}:{member}" for axis, member in dimensions.items()},
-            }
+            },
+            "value": None if stated.value is None else _number(stated.value),  # None: printed as not reported
         }
-        if fact["value_number_as_printed"] is None:
-            entry["value"] = None  # printed as not reported: a nil fact
-            entry["dimensions"]["unit"] = _stated(taxonomy, fact)[2]
-        elif shift is not None:
-            value, scale, unit = _stated(taxonomy, fact)
-            entry["value"] = _number(value)
-            entry["decimals"] = fact["decimals_printed"] - shift - scale
-            entry["dimensions"]["unit"] = unit
-        else:
-            # No decimal states the printed precision in the canonical unit: the unit as printed keeps it.
-            entry["value"] = _number(fact["value_number_as_printed"])
-            entry["decimals"] = fact["decimals_printed"]
-            entry["dimensions"]["unit"] = _measure(fact["unit_as_printed"] or "pure")
+        if stated.value is not None:
+            entry["decimals"] = stated.decimals
         fact["xbrl_concept"] = concept
-        fact["xbrl_unit_as_printed"] = shift is None and fact["value_number_as_printed"] is not None
+        fact["xbrl_unit"] = stated.unit
         note_id = f"{fact_id(fact)}_source"
         entry["links"] = {"footnote": {"_": [note_id]}}
         out[fact_id(fact)] = entry
         qualifier = " (printed as approximate)" if fact["value_qualifier"] == "~" else ""
         out[note_id] = {
-            "value": f"{fact['document_path']} {where}{qualifier}: {fact['line_text'] or fact['label_as_printed']}",
+            # A note is XHTML: the line's & and < are text.
+            "value": html.escape(
+                f"{fact['document_path']} {where}{qualifier}: {fact['line_text'] or fact['label_as_printed']}",
+                quote=False,
+            ),
             "dimensions": {"concept": "xbrl:note", "noteId": note_id, "language": language},
         }
     document = {

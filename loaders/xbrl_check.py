@@ -158,8 +158,9 @@ def compare(exported: Export, findings: dict[str, Finding], logs: dict[Path, lis
             result.not_compared.append(f"{key}: {finding.identity_code} is no XBRL calculation")
             continue
         bound = subjects.get(key, [])
-        if any(fact["xbrl_unit_as_printed"] for fact in bound):
-            result.not_compared.append(f"{key}: a figure keeps its printed unit in XBRL (no decimal states it)")
+        units = sorted({fact["xbrl_unit"] for fact in bound})
+        if len(units) > 1:  # XBRL sums facts of one unit only
+            result.not_compared.append(f"{key}: its figures are in different units in XBRL ({', '.join(units)})")
             continue
         arelle = inconsistent.pop(key, None)
         if finding.status == "fail" and arelle:

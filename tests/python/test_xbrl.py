@@ -265,3 +265,37 @@ def test_a_missing_warehouse_or_arelle_is_one_line_naming_it(tmp_path):
     )
     assert no_arelle.returncode == 1 and "Traceback" not in no_arelle.stderr
     assert no_arelle.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("printed", "decimals", "unit_as_printed", "factor", "canonical", "expected"),
+    [
+        # GJ: no decimal of MWh states it (x 5 / 18); GJ of the registry does, a power of ten away.
+        ("180000", 0, "GJ", ("5", "18"), "MWh", ("180000", 0, "utr:GJ")),
+        ("9802", 0, "thousand GJ", ("2500", "9"), "MWh", ("9802000", -3, "utr:GJ")),
+        ("5000", 0, "kWh", ("0.001", "1"), "MWh", ("5", 3, "utr:MWh")),
+        ("12.5", 1, "%", ("1", "1"), "%", ("0.125", 3, "")),  # a ratio; pure is no unit in xBRL-JSON
+        ("1.5", 1, "GJ per Mio. €", ("5", "18"), "MWh/EUR m", ("0.0000015", 7, "utr:GJ/iso4217:EUR")),
+        ("3", 0, "hours", ("1", "1"), "h", ("3", 0, "esg:h")),  # no registry type: the taxonomy's own measure
+        ("7", 0, "t", ("5", "18"), "t", None),  # a registry unit exists, but none states this precision
+    ],
+)
+def test_a_figure_takes_the_first_registry_unit_that_states_its_precision(
+    printed, decimals, unit_as_printed, factor, canonical, expected
+):
+    from loaders.xbrl import _stated
+
+    taxonomy = build_taxonomy(ROOT / "seeds")
+    currency = "EUR" if "EUR" in canonical else None
+    fact = {
+        "currency": currency,
+        "canonical_unit": canonical,
+        "value_number_as_printed": Decimal(printed),
+        "decimals_printed": decimals,
+        "canonical_multiplier": Decimal(factor[0]),
+        "canonical_divisor": Decimal(factor[1]),
+        "unit_as_printed": unit_as_printed,
+    }
+    stated = _stated(taxonomy, fact)
+    got = None if stated is None else (f"{stated.value.normalize():f}", stated.decimals, stated.unit)
+    assert got == expected
