@@ -156,7 +156,7 @@ test-browser: $(BROWSER_STAMP) ## The audit report in headless Chromium (Playwri
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser
 
 .PHONY: test-reference
-test-reference: $(STAMP) ## Tests on the reference reports in REFERENCE_REPORTS (../shared/reports-pdf), not carried here
+test-reference: $(STAMP) $(XBRL_STAMP) ## Tests on the reference reports in REFERENCE_REPORTS (../shared/reports-pdf), not carried here
 	@[ -d "$(REFERENCE_REPORTS)" ] || { echo "error: REFERENCE_REPORTS=$(REFERENCE_REPORTS) is not a folder:" \
 		"put the reference reports there or name their folder (see README, Reference reports)"; exit 1; }
 	REFERENCE_REPORTS=$(abspath $(REFERENCE_REPORTS)) $(BIN)/pytest -m reference

@@ -284,3 +284,38 @@ def test_breakdowns_that_agree_within_printed_rounding_pass(build):
         # Category 15 is printed as "Investment SFS", which the vocabulary does not read: not judged.
         downstream = rows["ghg_scope_3 by scope3_category within downstream", "scope3_category=downstream", year]
         assert downstream["status"] == "not_evaluable" and "may not be whole" in downstream["status_reason"]
+
+
+def test_arelle_judges_the_reference_reports_as_the_warehouse_does(build, tmp_path):
+    """make xbrl-check on real reports: Arelle (Calculations 1.1, round to nearest) finds Siemens' two water
+    inconsistencies the warehouse finds, no other, and no error in any report."""
+    _, warehouse = build
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loaders",
+            "xbrl-check",
+            "--warehouse",
+            str(warehouse),
+            "--out",
+            str(tmp_path / "xbrl"),
+            "--arelle",
+            str(ROOT / ".venv-xbrl" / "bin" / "arelleCmdLine"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.split("\n")
+    assert "disagreements: 0" in lines and "errors Arelle found in the reports: 0" in lines
+    inconsistent = sorted(
+        line.split(":")[0].strip() for line in lines if "both inconsistent" in line and "|siemens|" in line
+    )
+    assert [key.split("|")[0] + "|" + key.split("|")[-1] for key in inconsistent] == [
+        "water_withdrawal_minus_discharge|2022",
+        "water_withdrawal_minus_discharge|2023",
+    ]
+    assert sum("both consistent" in line for line in lines) >= 20
