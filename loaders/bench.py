@@ -42,6 +42,7 @@ _OTHERS = [
     ("Refrigerant leaks", "kg"),
 ]
 _GIGAJOULES = _PARTS["direct energy"][0]
+_WASTE = "Waste generated"
 SIDECAR = """company: null
 fiscal_year: 2024
 language: en
@@ -81,6 +82,11 @@ def write_dataset(path: Path, company_years: int, seed: int = 2024) -> int:
                 ("Water discharge", "m3", discharge / 100),
             ]
             lines += [(label, unit, rng.randrange(0, 10**7) / 100) for label, unit in _OTHERS]
+            # Waste generated is a total: hazardous and non-hazardous waste and some not printed (construction).
+            lines = [
+                (label, unit, figures["hazardous"] + figures["non-hazardous"] + value if label == _WASTE else value)
+                for label, unit, value in lines
+            ]
             for label, unit, value in lines:
                 if label == _GIGAJOULES and n // years % 2:
                     # Half the companies print it in GJ, as many reports do: x 5 / 18 MWh, which no decimal holds.

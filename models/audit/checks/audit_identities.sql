@@ -3,8 +3,9 @@
 -- interval its rounding allows, the parts' sum the sum of their intervals (a negative weight takes
 -- the other end), and the identity holds when the total's interval overlaps the parts' (XBRL
 -- Calculations 1.1). Not evaluable where a part is not printed in that document (unless the parts
--- printed already exceed the total, never below zero: that fails), or the total is printed as not reported; and where a document prints two or more parts without their total, that
--- is said too (the sum has nothing to be checked against). Such a finding names what was rejected
+-- printed already exceed the total, never below zero: that fails), or the total is printed as not
+-- reported; and where a document prints two or more parts without their total, that is said too
+-- (the sum has nothing to be checked against). Such a finding names what was rejected
 -- where the missing figure would be: a value of that metric its rules rejected, and the lines the
 -- loader rejected in the same table (their labels never became metrics, so any may be it).
 with
