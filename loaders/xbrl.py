@@ -545,7 +545,6 @@ select
     reported.canonical_multiplier, reported.canonical_divisor, reported.unit_as_printed, reported.currency,
     reported.location,
     reported.line_number, reported.page_number, reported.column_number, reported.label_as_printed,
-    reported.is_first_in_document,
     printed.line_text
 from marts.fct_kpi_reported_values as reported
 left join marts.fct_printed_values as printed
@@ -629,8 +628,7 @@ def _less(decimals: int | None, shift: int | None) -> int | None:
 
 
 def _number(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 @dataclass(frozen=True)
@@ -650,29 +648,16 @@ def report(
     refused: list[NotExported] = []
     for fact in facts:
         where = fact["location"] or f"line {fact['line_number']}"
-        if fact["value_qualifier"] in ("<", ">"):
-            fact["xbrl_concept"] = None
-            refused.append(
-                NotExported(
-                    fact["document_path"],
-                    where,
-                    fact["metric_code"],
-                    fact["value_as_printed"],
-                    "printed as a bound: an XBRL fact is a value, not a bound",
-                )
-            )
-            continue
-        stated = _stated(taxonomy, fact)
+        stated = None if fact["value_qualifier"] in ("<", ">") else _stated(taxonomy, fact)
         if stated is None:
             fact["xbrl_concept"] = None
+            reason = (
+                "printed as a bound: an XBRL fact is a value, not a bound"
+                if fact["value_qualifier"] in ("<", ">")
+                else f"no unit of the registries for {fact['canonical_unit']} states its printed precision exactly"
+            )
             refused.append(
-                NotExported(
-                    fact["document_path"],
-                    where,
-                    fact["metric_code"],
-                    fact["value_as_printed"],
-                    f"no unit of the registries for {fact['canonical_unit']} states its printed precision exactly",
-                )
+                NotExported(fact["document_path"], where, fact["metric_code"], fact["value_as_printed"], reason)
             )
             continue
         members = parse_members(fact["members"])
